@@ -102,9 +102,7 @@ def read_records(raw: bytes, file: str) -> tuple[RawTable | None, list[DataIssue
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         bad = raw[exc.start : exc.end].hex(" ")
-        return None, [
-            DataIssue(file, line, None, None, f"bytes {bad} at byte {exc.start} are not valid UTF-8")
-        ]
+        return None, [DataIssue(file, line, None, None, f"bytes {bad} at byte {exc.start} are not valid UTF-8")]
     if not text.strip():
         return None, [DataIssue(file, None, None, None, "file is empty: expected a header line")]
 
@@ -143,8 +141,7 @@ def read_records(raw: bytes, file: str) -> tuple[RawTable | None, list[DataIssue
                     line,
                     None,
                     None,
-                    f"row has {len(record)} fields but the header has {len(header)} "
-                    "(truncated row or stray comma?)",
+                    f"row has {len(record)} fields but the header has {len(header)} (truncated row or stray comma?)",
                 )
             )
             continue
@@ -230,11 +227,7 @@ def type_table(
 def _month_or_day_matches(df: pd.DataFrame) -> pd.Series:
     day = df["date"].fillna("").str.match(_DAY)
     month = df["date"].fillna("").str.match(_MONTH)
-    return (
-        df["date"].isna()
-        | ((df["date_precision"] == "day") & day)
-        | ((df["date_precision"] == "month") & month)
-    )
+    return df["date"].isna() | ((df["date_precision"] == "day") & day) | ((df["date_precision"] == "month") & month)
 
 
 def _value_unless_unverified(df: pd.DataFrame) -> pd.Series:
@@ -539,9 +532,7 @@ def load_dataset(data_dir: Path | str = DEFAULT_DATA_DIR) -> Dataset:
             frames[res["name"]] = df
             lines[res["name"]] = line_numbers
     issues += _check_references(frames, lines, descriptor)
-    broken = {
-        res["name"] for res in descriptor["resources"] if any(i.file == f"data/{res['path']}" for i in issues)
-    }
+    broken = {res["name"] for res in descriptor["resources"] if any(i.file == f"data/{res['path']}" for i in issues)}
     tables = {name: df for name, df in frames.items() if name not in broken}
     sources = tables.get("sources")
     as_of = ""

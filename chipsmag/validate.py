@@ -14,9 +14,7 @@ from chipsmag.loading import DEFAULT_DATA_DIR, load_dataset
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Validate the curated tables in data/.")
-    parser.add_argument(
-        "data_dir", nargs="?", default=str(DEFAULT_DATA_DIR), help="folder with datapackage.json"
-    )
+    parser.add_argument("data_dir", nargs="?", default=str(DEFAULT_DATA_DIR), help="folder with datapackage.json")
     args = parser.parse_args(argv)
     try:
         ds = load_dataset(args.data_dir)

@@ -20,9 +20,7 @@ def test_every_column_is_documented(dataset):
         for spec in res["schema"]["fields"]:
             assert spec["description"], (res["name"], spec["name"])
             if spec["type"] == "number":
-                unit_known = (
-                    "unit" in spec or spec["name"] == "value" or "unit" in dataset.tables[res["name"]]
-                )
+                unit_known = "unit" in spec or spec["name"] == "value" or "unit" in dataset.tables[res["name"]]
                 assert unit_known, (res["name"], spec["name"])
 
 
@@ -52,9 +50,7 @@ def test_nvidia_fy2025_china_revenue_matches_the_fact_sheet(dataset):
 
 def test_nvidia_series_fy2020_to_fy2025_china_share(dataset):
     rev = dataset.tables["revenue"]
-    years = rev[(rev["period_type"] == "year")].pivot(
-        index="fiscal_period", columns="metric", values="value_usd_m"
-    )
+    years = rev[(rev["period_type"] == "year")].pivot(index="fiscal_period", columns="metric", values="value_usd_m")
     share = (years["china_incl_hk"] / years["total"] * 100).round(1)
     assert share["FY2020"] == 25.0
     assert share["FY2024"] == 16.9
@@ -154,9 +150,7 @@ def test_descriptor_paths_exist():
         assert header == [f["name"] for f in res["schema"]["fields"]]
 
 
-@pytest.mark.parametrize(
-    "table", ["events", "links", "revenue", "claims", "supply", "magnet_exports", "tariffs"]
-)
+@pytest.mark.parametrize("table", ["events", "links", "revenue", "claims", "supply", "magnet_exports", "tariffs"])
 def test_every_fact_row_cites_a_known_source(dataset, table):
     known = set(dataset.tables["sources"]["id"])
     cited = dataset.tables[table]["source_ids"].str.split(";").explode()

@@ -97,10 +97,7 @@ CASES = [
         "dangling source id",
         "events",
         replace(b"lurray_2018", b"no_such_source"),
-        [
-            "data/events.csv, line 2, column 'source_ids': 'no_such_source': unknown id: not in "
-            "data/sources.csv"
-        ],
+        ["data/events.csv, line 2, column 'source_ids': 'no_such_source': unknown id: not in data/sources.csv"],
     ),
     (
         "duplicate id",

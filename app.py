@@ -1,0 +1,47 @@
+"""Chips for magnets: the frame of the dashboard.
+
+Page config, the navigation over app_pages/, the shared filters in the sidebar, the review of
+the link a visitor arrived with, and the share box. Pages stay thin; see components/ and the
+pure package chipsmag/.
+"""
+
+import streamlit as st
+
+from chipsmag.filters import date_bounds
+from components import urlbind
+from components.data import dataset
+from components.filters import shared_params, sidebar
+from components.registry import FALLBACK_BOUNDS, PAGES, page_key, page_params
+
+st.set_page_config(
+    page_title="Chips for magnets",
+    page_icon=":material/swap_horiz:",
+    layout="wide",
+    menu_items={"About": "US chip export controls and China's rare-earth controls as bargaining chips, 2018 on."},
+)
+
+# Load inputs.
+ds = dataset()
+actors = ds.tables.get("actors")
+actor_names = dict(zip(actors["id"], actors["name"], strict=True)) if actors is not None else {}
+events = ds.tables.get("events")
+bounds = date_bounds(events) if events is not None else FALLBACK_BOUNDS
+
+# Navigation and the arrival review (before any bound widget reads the URL).
+pages = [st.Page(p.file, title=p.title, icon=p.icon, url_path=p.path, default=not p.path) for p in PAGES]
+current = st.navigation(pages, position="sidebar")
+this_page = page_key(current.url_path)
+params = shared_params(actor_names, bounds) + page_params(ds)
+urlbind.start_run()
+urlbind.review_arrival(params, this_page)
+
+# Shared filters.
+st.session_state["_filters"] = sidebar(params, actor_names, bounds)
+with st.sidebar:
+    st.caption(f"Data version {ds.version}, latest source dated {ds.as_of or 'n/a'}.")
+    if ds.broken:
+        st.caption(f":material/warning: {len(ds.broken)} table(s) did not load; see the page for details.")
+
+urlbind.show_notices(this_page)
+current.run()
+urlbind.share_box(current.url_path)

@@ -1,0 +1,97 @@
+"""Chips for magnets: the two levers over time, the links between moves, and the tariff steps."""
+
+import streamlit as st
+
+from chipsmag import charts, metrics
+from chipsmag.filters import apply_dates, apply_to_events, apply_to_links
+from chipsmag.text import format_event_date, md_escape
+from components import layout, sources, urlbind
+from components.data import dataset, require
+from components.registry import RELATIONS, param
+
+ds = dataset()
+st.title("Chips for magnets")
+st.markdown(
+    "Each arrow runs from a move to the move that answered it. Colour: the kind of answer. "
+    "Solid: a party or the cited reporting connects the two; dotted: the curators' inference."
+)
+if not require(ds, "events", "links", "tariffs", "sources", "actors"):
+    st.stop()
+t = ds.tables
+names = sources.source_names(t["sources"])
+actor_names = dict(zip(t["actors"]["id"], t["actors"]["name"], strict=True))
+f = layout.filters()
+
+# 1. Options.
+c0, c1, c2 = st.columns([1, 3, 2])
+period = c0.radio(
+    "Period", ["2025", "all"], key="period", bind="query-params", help="Open the chart on 2025, or on all years."
+)
+urlbind.register(param(ds, "period"), period, "2025")
+relations = c1.multiselect(
+    "Relation", list(RELATIONS), key="relation", bind="query-params", placeholder="All relations"
+)
+basis = c2.pills("Basis", ["stated", "inferred"], selection_mode="multi", key="basis", bind="query-params")
+urlbind.register(param(ds, "relation"), relations, [])
+urlbind.register(param(ds, "basis"), basis, [])
+layout.filtered_line(f, actor_names, "events, links and tariff steps")
+
+events = apply_to_events(t["events"], f)
+links = apply_to_links(t["links"], events["id"])
+if relations:
+    links = links[links["relation"].isin(relations)]
+if basis:
+    links = links[links["basis"].isin(basis)]
+tariffs = apply_dates(t["tariffs"], "effective_date", f)
+
+# 2. A click on an arrow selects its link.
+points = (st.session_state.get("lk_chart") or {}).get("selection", {}).get("points", [])
+if points and str(points) != st.session_state.get("_lk_seen"):
+    st.session_state["_lk_seen"] = str(points)
+    clicked = str(points[0]["customdata"][0])
+    if clicked in set(t["links"]["id"]):
+        st.session_state["link"] = clicked
+
+if links.empty:
+    layout.empty_state("links")
+else:
+    fig = charts.linkage_figure(events, links, tariffs, names, st.session_state.get("link"), period)
+    st.plotly_chart(fig, key="lk_chart", on_select="rerun", selection_mode="points", config={"displaylogo": False})
+    sources.caption(
+        t["sources"],
+        metrics.sources_of(links) + metrics.sources_of(tariffs),
+        "Tariffs: the new 2025 layers only (IEEPA fentanyl + reciprocal; China's general retaliatory rate), "
+        "not the pre-2025 Section 301 duties of about 25%. The 130% point is the threatened rate "
+        "(30% + 100 points), never imposed.",
+    )
+
+# 3. Link card.
+left, right = st.columns([2, 3])
+with left:
+    ev = t["events"].set_index("id")
+    labels = {r.id: f"{r.id} · {r.from_event} → {r.to_event} · {r.relation}" for r in t["links"].itertuples()}
+    chosen = urlbind.id_select(st, param(ds, "link"), labels, "Link card", help="Pick a link to read its evidence.")
+    if chosen:
+        link = t["links"].set_index("id").loc[chosen]
+        with st.container(border=True, key="link_card"):
+            a, b = ev.loc[link["from_event"]], ev.loc[link["to_event"]]
+            st.markdown(f"**{md_escape(link['relation'].capitalize())}** ({md_escape(link['basis'])})")
+            st.markdown(
+                f"From **{md_escape(a['title'])}** ({md_escape(format_event_date(a['date'], a['date_precision']))})  \n"
+                f"to **{md_escape(b['title'])}** ({md_escape(format_event_date(b['date'], b['date_precision']))})"
+            )
+            st.markdown(f"> {md_escape(link['evidence'])}")
+            sources.caption(t["sources"], link["source_ids"].split(";"))
+    else:
+        st.caption("Click an arrow on the chart, or pick a link above.")
+with right:
+    if not links.empty:
+        st.plotly_chart(charts.sankey_figure(links, t["events"]), key="lk_sankey", config={"displaylogo": False})
+
+st.markdown(f"**{len(links)} of {len(t['links'])} links**")
+st.dataframe(
+    links[["id", "from_event", "to_event", "relation", "basis", "evidence", "source_ids"]],
+    hide_index=True,
+    key="lk_table",
+)
+layout.download(links, "links_filtered", "Download these links (CSV)", "lk_dl")

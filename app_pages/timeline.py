@@ -1,0 +1,128 @@
+"""Timeline: every event on a date axis in lanes, a table of the filtered events, and a card."""
+
+import pandas as pd
+import streamlit as st
+
+from chipsmag import charts
+from chipsmag.filters import CATEGORY_LABELS, apply_to_events
+from chipsmag.text import format_event_date, md_escape
+from components import layout, sources, urlbind
+from components.data import dataset, require
+from components.registry import param
+
+ds = dataset()
+st.title("Timeline")
+if not require(ds, "events", "actors", "sources", "links"):
+    st.stop()
+t = ds.tables
+actor_names = dict(zip(t["actors"]["id"], t["actors"]["name"], strict=True))
+source_names = sources.source_names(t["sources"])
+f = layout.filters()
+
+# 1. Options.
+lanes = st.radio(
+    "Lanes by",
+    ["lever", "side"],
+    horizontal=True,
+    key="lanes",
+    bind="query-params",
+    help="lever: chips, both, magnets. side: the first actor's side (US government, China government, "
+    "companies, other governments).",
+)
+urlbind.register(param(ds, "lanes"), lanes, "lever")
+layout.filtered_line(f, actor_names, "chart and table")
+events = apply_to_events(t["events"], f)
+
+
+# 2. A click on the chart or a row of the table selects an event (applied before the card's widget).
+def _picked() -> str | None:
+    points = (st.session_state.get("tl_chart") or {}).get("selection", {}).get("points", [])
+    rows = (st.session_state.get("tl_table") or {}).get("selection", {}).get("rows", [])
+    seen = st.session_state.get("_tl_seen")
+    for kind, value in (("chart", points), ("table", rows)):
+        if value and (kind, str(value)) != seen:
+            st.session_state["_tl_seen"] = (kind, str(value))
+            if kind == "chart":
+                return str(points[0]["customdata"][0])
+            ordered = events.sort_values("plot_date")
+            return str(ordered.iloc[rows[0]]["id"]) if rows[0] < len(ordered) else None
+    return None
+
+
+picked = _picked()
+if picked is not None:
+    st.session_state["event"] = picked
+
+if events.empty:
+    layout.empty_state("events")
+else:
+    fig = charts.timeline_figure(events, t["actors"], lanes, actor_names, source_names, st.session_state.get("event"))
+    st.plotly_chart(fig, key="tl_chart", on_select="rerun", selection_mode="points", config={"displaylogo": False})
+    st.caption("Hollow markers: context-only events. Click a marker, or a row below, to open its card.")
+    sources.caption(t["sources"], sorted(set(";".join(events["source_ids"]).split(";"))))
+
+# 3. Table and card.
+left, right = st.columns([3, 2])
+with left:
+    st.markdown(f"**{len(events)} of {len(t['events'])} events**")
+    first_source = t["sources"].set_index("id")["url"]
+    table = pd.DataFrame(
+        {
+            "id": events["id"],
+            "date": [format_event_date(d, p) for d, p in zip(events["date"], events["date_precision"], strict=True)],
+            "title": events["title"],
+            "category": events["category"].map(CATEGORY_LABELS),
+            "lever": events["lever"],
+            "actors": events["actors"].map(lambda a: ", ".join(actor_names[x] for x in a.split(";"))),
+            "source": events["source_ids"].map(lambda s: first_source.get(s.split(";")[0])),
+            "plot_date": events["plot_date"],
+        }
+    ).sort_values("plot_date")
+    st.dataframe(
+        table.drop(columns="plot_date"),
+        key="tl_table",
+        on_select="rerun",
+        selection_mode="single-row",
+        hide_index=True,
+        column_config={"source": st.column_config.LinkColumn("source", display_text="open")},
+        height=380,
+    )
+    layout.download(events.drop(columns="plot_date"), "events_filtered", "Download these events (CSV)", "tl_dl")
+
+with right:
+    labels = {
+        i: f"{i} · {format_event_date(d, p)} · {title}"
+        for i, d, p, title in zip(
+            t["events"]["id"],
+            t["events"]["date"],
+            t["events"]["date_precision"],
+            t["events"]["title"],
+            strict=True,
+        )
+    }
+    chosen = urlbind.id_select(st, param(ds, "event"), labels, "Event card", help="Pick an event to read its card.")
+    if chosen:
+        ev = t["events"].set_index("id").loc[chosen]
+        with st.container(border=True, key="event_card"):
+            st.markdown(f"### {md_escape(ev['title'])}")
+            badge = " · context only" if ev["context_only"] else ""
+            st.caption(
+                f"{md_escape(format_event_date(ev['date'], ev['date_precision']))} · "
+                f"{md_escape(CATEGORY_LABELS[ev['category']])} · lever: {md_escape(ev['lever'])}{badge}"
+            )
+            st.markdown(md_escape(ev["description"]))
+            st.markdown("**Actors:** " + md_escape(", ".join(actor_names[a] for a in ev["actors"].split(";"))))
+            sources.caption(t["sources"], ev["source_ids"].split(";"))
+            links = t["links"]
+            related = links[(links["from_event"] == chosen) | (links["to_event"] == chosen)]
+            if related.empty:
+                st.caption("No links recorded to or from this event.")
+            for link in related.itertuples():
+                other = link.to_event if link.from_event == chosen else link.from_event
+                arrow = "answered by" if link.from_event == chosen else "answers"
+                st.markdown(
+                    f"- {arrow} **{md_escape(other)}** {md_escape(t['events'].set_index('id').at[other, 'title'])}"
+                    f" ({md_escape(link.relation)}, {md_escape(link.basis)})"
+                )
+    else:
+        st.caption("Select an event on the chart, in the table or in the box above.")

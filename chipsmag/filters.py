@@ -1,0 +1,110 @@
+"""The shared filters (date range, actors, lever, category) and how they apply to each table."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+LEVERS = ("chips", "magnets", "both")
+CATEGORIES = ("export_control", "tariff", "rare_earth", "corporate", "market", "negotiation", "investment")
+CATEGORY_LABELS = {
+    "export_control": "Export control",
+    "tariff": "Tariff",
+    "rare_earth": "Rare earth / minerals",
+    "corporate": "Corporate",
+    "market": "Market",
+    "negotiation": "Negotiation",
+    "investment": "Investment",
+}
+LEVER_LABELS = {"chips": "Chips", "magnets": "Magnets", "both": "Both (tariffs, deals)"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the reader asked for. Empty tuples mean 'no restriction'."""
+
+    start: dt.date
+    end: dt.date
+    actors: tuple[str, ...] = ()
+    levers: tuple[str, ...] = ()
+    categories: tuple[str, ...] = ()
+    bounds: tuple[dt.date, dt.date] | None = field(default=None, compare=False)
+
+    @property
+    def is_default(self) -> bool:
+        full = self.bounds is None or (self.start, self.end) == self.bounds
+        return full and not (self.actors or self.levers or self.categories)
+
+
+def event_plot_date(date: str, precision: str) -> pd.Timestamp:
+    """Where an event sits on a time axis: its day, or mid-month for a month-only date."""
+    if precision == "month" or len(date) == 7:
+        return pd.Timestamp(date[:7] + "-15")
+    return pd.Timestamp(date)
+
+
+def with_plot_dates(events: pd.DataFrame) -> pd.DataFrame:
+    out = events.copy()
+    out["plot_date"] = [event_plot_date(d, p) for d, p in zip(out["date"], out["date_precision"], strict=True)]
+    return out
+
+
+def date_bounds(events: pd.DataFrame) -> tuple[dt.date, dt.date]:
+    dates = with_plot_dates(events)["plot_date"]
+    first = dates.min().date()
+    return dt.date(first.year, first.month, 1), dates.max().date()
+
+
+def apply_to_events(events: pd.DataFrame, f: Filters) -> pd.DataFrame:
+    """Events that match every active filter. An event matches an actor filter if any of its
+    actors is selected."""
+    ev = with_plot_dates(events)
+    keep = (ev["plot_date"].dt.date >= f.start) & (ev["plot_date"].dt.date <= f.end)
+    if f.levers:
+        keep &= ev["lever"].isin(f.levers)
+    if f.categories:
+        keep &= ev["category"].isin(f.categories)
+    if f.actors:
+        wanted = set(f.actors)
+        keep &= ev["actors"].str.split(";").map(lambda ids: bool(wanted.intersection(ids)))
+    return ev[keep]
+
+
+def apply_to_links(links: pd.DataFrame, visible_event_ids: pd.Series | set) -> pd.DataFrame:
+    """Links whose two ends are both among the visible events."""
+    ids = set(visible_event_ids)
+    return links[links["from_event"].isin(ids) & links["to_event"].isin(ids)]
+
+
+def apply_dates(frame: pd.DataFrame, column: str, f: Filters, fmt: str | None = None) -> pd.DataFrame:
+    """Rows whose date column falls in the filter's range (month columns: any overlap)."""
+    dates = pd.to_datetime(frame[column], format=fmt)
+    if fmt == "%Y-%m":
+        month_end = dates + pd.offsets.MonthEnd(0)
+        keep = (month_end.dt.date >= f.start) & (dates.dt.date <= f.end)
+    else:
+        keep = (dates.dt.date >= f.start) & (dates.dt.date <= f.end)
+    return frame[keep]
+
+
+def apply_to_claims(claims: pd.DataFrame, f: Filters) -> pd.DataFrame:
+    out = apply_dates(claims, "date", f)
+    if f.actors:
+        out = out[out["actor"].isin(f.actors)]
+    return out
+
+
+def describe(f: Filters, actor_names: dict[str, str]) -> str:
+    """'filtered: 2025-01-01 to 2025-06-30 · actors: Nvidia · lever: magnets', or '' when none."""
+    parts = []
+    if f.bounds is None or (f.start, f.end) != f.bounds:
+        parts.append(f"{f.start.isoformat()} to {f.end.isoformat()}")
+    if f.actors:
+        parts.append("actors: " + ", ".join(actor_names.get(a, a) for a in f.actors))
+    if f.levers:
+        parts.append("lever: " + ", ".join(f.levers))
+    if f.categories:
+        parts.append("category: " + ", ".join(CATEGORY_LABELS.get(c, c) for c in f.categories))
+    return "filtered: " + " · ".join(parts) if parts else ""

@@ -1,0 +1,133 @@
+"""The URL is the view: which query parameters exist, what they may hold, and share links.
+
+Streamlit's ``bind="query-params"`` keeps each widget and its parameter in sync and leaves
+defaults out of the URL. It drops values it cannot use without a word; ``review_query``
+looks at the URL a visitor arrived with, before the widgets read it, and says in plain words
+what will be dropped or corrected, so a shared link never changes the view silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+from urllib.parse import quote, urlencode
+
+from chipsmag.text import shorten
+
+# Parameters Streamlit itself uses; never reported or removed.
+RESERVED = frozenset({"embed", "embed_options"})
+MAX_VALUES_PER_KEY = 100
+
+
+@dataclass(frozen=True)
+class Param:
+    """One query parameter: its key (also the widget key), what it holds, and where."""
+
+    key: str
+    label: str
+    kind: Literal["multi", "one", "date_range"]
+    options: tuple[str, ...] = ()
+    page: str | None = None  # None: shared by every page (the sidebar filters)
+    bounds: tuple[dt.date, dt.date] | None = None
+
+
+@dataclass
+class Review:
+    notices: list[str] = field(default_factory=list)
+    drop_keys: list[str] = field(default_factory=list)
+    corrections: dict[str, object] = field(default_factory=dict)
+
+
+def _parse_date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        return None
+
+
+def _quoted(value: str) -> str:
+    return repr(shorten(value, 40))
+
+
+def _review_dates(p: Param, values: list[str], review: Review) -> None:
+    if len(values) > 2:
+        review.notices.append(f"{p.label}: {len(values)} values given, a range takes two; the range was reset.")
+        return
+    dates = [_parse_date(v) for v in values]
+    bad = [v for v, d in zip(values, dates, strict=True) if d is None]
+    if bad:
+        shown = ", ".join(_quoted(v) for v in bad)
+        review.notices.append(f"{p.label}: {shown} is not a date in the form YYYY-MM-DD; the range was reset.")
+        return
+    lo, hi = p.bounds if p.bounds else (dt.date.min, dt.date.max)
+    outside = [d for d in dates if d is not None and not lo <= d <= hi]
+    if outside:
+        shown = ", ".join(d.isoformat() for d in outside)
+        review.notices.append(
+            f"{p.label}: {shown} is outside the data ({lo.isoformat()} to {hi.isoformat()}); the range was reset."
+        )
+        return
+    if len(dates) == 2 and dates[0] > dates[1]:
+        review.corrections[p.key] = (dates[1], dates[0])
+        review.notices.append(
+            f"{p.label}: the range was given end first; it now runs {dates[1].isoformat()} to {dates[0].isoformat()}."
+        )
+
+
+def review_query(query: Mapping[str, Sequence[str]], params: Sequence[Param], page: str) -> Review:
+    """Compare the URL's parameters with what the current page understands.
+
+    ``query`` maps each key to all its values (repeated keys keep every value).
+    """
+    review = Review()
+    known = {p.key: p for p in params if p.page is None or p.page == page}
+    for key, raw_values in query.items():
+        if key in RESERVED:
+            continue
+        values = [str(v) for v in list(raw_values)[: MAX_VALUES_PER_KEY + 1]]
+        p = known.get(key)
+        if p is None:
+            review.notices.append(f"Unknown link parameter {_quoted(key)} was ignored.")
+            review.drop_keys.append(key)
+            continue
+        if p.kind == "date_range":
+            _review_dates(p, values, review)
+            continue
+        if len(values) > MAX_VALUES_PER_KEY:
+            review.notices.append(f"{p.label}: more than {MAX_VALUES_PER_KEY} values; the selection was reset.")
+            continue
+        unknown = [v for v in values if v not in p.options and v != ""]
+        if p.kind == "one" and len(values) > 1:
+            review.notices.append(f"{p.label}: given {len(values)} times; only one value is allowed.")
+        if unknown:
+            shown = ", ".join(_quoted(v) for v in unknown[:5])
+            more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+            review.notices.append(f"{p.label}: {shown}{more} not recognised and dropped.")
+    return review
+
+
+def encode_query(values: Mapping[str, object], params: Sequence[Param], defaults: Mapping[str, object]) -> str:
+    """The query string for a view: only non-default values, in the widgets' own URL format
+    (repeated keys for lists, ISO dates)."""
+    pairs: list[tuple[str, str]] = []
+    for p in params:
+        if p.key not in values:
+            continue
+        value = values[p.key]
+        if value == defaults.get(p.key):
+            continue
+        if p.kind == "date_range":
+            pairs += [(p.key, d.isoformat()) for d in value]  # type: ignore[union-attr]
+        elif p.kind == "multi":
+            pairs += [(p.key, str(v)) for v in value]  # type: ignore[union-attr]
+        elif value is not None:
+            pairs.append((p.key, str(value)))
+    return urlencode(pairs, quote_via=quote)
+
+
+def share_url(base: str, page_path: str, query: str) -> str:
+    """Join the app's base URL, a page path and a query string."""
+    url = base.rstrip("/") + "/" + page_path.strip("/")
+    return f"{url}?{query}" if query else url

@@ -1,0 +1,73 @@
+"""The shared sidebar filters: date range, actors, lever, category. All bound to the URL."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from chipsmag.filters import CATEGORIES, CATEGORY_LABELS, LEVERS, Filters
+from chipsmag.urlstate import Param
+from components.urlbind import register
+
+LEVER_SHORT = {lv: lv.capitalize() for lv in LEVERS}
+
+
+def shared_params(actor_names: dict[str, str], bounds: tuple[dt.date, dt.date]) -> list[Param]:
+    return [
+        Param("dates", "Date range", "date_range", bounds=bounds),
+        Param("actor", "Actors", "multi", tuple(actor_names.values())),
+        Param("lever", "Lever", "multi", tuple(LEVER_SHORT.values())),
+        Param("category", "Category", "multi", tuple(CATEGORY_LABELS[c] for c in CATEGORIES)),
+    ]
+
+
+def sidebar(params: list[Param], actor_names: dict[str, str], bounds: tuple[dt.date, dt.date]) -> Filters:
+    p = {x.key: x for x in params}
+    with st.sidebar:
+        st.markdown("**Filters** (shared by every page)")
+        picked = st.date_input(
+            "Date range",
+            value=bounds,
+            min_value=bounds[0],
+            max_value=bounds[1],
+            format="YYYY-MM-DD",
+            key="dates",
+            bind="query-params",
+            help="Events, links, claims, tariffs and monthly exports inside this range.",
+        )
+        dates = tuple(picked) if isinstance(picked, tuple | list) else (picked,)
+        start = dates[0] if dates else bounds[0]
+        end = dates[1] if len(dates) > 1 else bounds[1]
+        actors = st.multiselect(
+            "Actors",
+            list(actor_names),
+            format_func=actor_names.get,
+            key="actor",
+            bind="query-params",
+            placeholder="All actors",
+            help="Keep events in which any selected actor takes part.",
+        )
+        levers = st.pills(
+            "Lever",
+            list(LEVERS),
+            format_func=LEVER_SHORT.get,
+            selection_mode="multi",
+            key="lever",
+            bind="query-params",
+            help="Chips: US chip controls and China's counter-moves on US chips. Magnets: China's "
+            "rare-earth and critical-mineral lever. Both: tariffs and deals linking the two.",
+        )
+        categories = st.multiselect(
+            "Category",
+            list(CATEGORIES),
+            format_func=CATEGORY_LABELS.get,
+            key="category",
+            bind="query-params",
+            placeholder="All categories",
+        )
+    register(p["dates"], (start, end), bounds)
+    register(p["actor"], [actor_names[a] for a in actors], [])
+    register(p["lever"], [LEVER_SHORT[lv] for lv in levers], [])
+    register(p["category"], [CATEGORY_LABELS[c] for c in categories], [])
+    return Filters(start, end, tuple(actors), tuple(levers), tuple(categories), bounds=bounds)

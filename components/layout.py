@@ -1,0 +1,44 @@
+"""Page furniture: the 'filtered:' line, empty states, and downloads of what is on screen."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from chipsmag.filters import Filters, describe
+from chipsmag.text import md_escape
+
+
+def filters() -> Filters:
+    """The shared filters, set by app.py in this run."""
+    return st.session_state["_filters"]
+
+
+def filtered_line(f: Filters, actor_names: dict[str, str], applies_to: str = "") -> None:
+    text = describe(f, actor_names)
+    if text:
+        suffix = f" (applies to {applies_to})" if applies_to else ""
+        st.caption(f":material/filter_alt: {md_escape(text)}{md_escape(suffix)}")
+    else:
+        st.caption(":material/filter_alt_off: No filters: showing everything.")
+
+
+def empty_state(what: str) -> None:
+    st.info(
+        f"No {what} match the current filters. Widen the date range or clear the actor, lever or category "
+        "filters in the sidebar.",
+        icon=":material/search_off:",
+    )
+
+
+def download(frame: pd.DataFrame, name: str, label: str, key: str) -> None:
+    """Offer exactly the rows on screen as CSV."""
+    st.download_button(
+        label,
+        data=frame.to_csv(index=False).encode("utf-8"),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=key,
+        icon=":material/download:",
+        on_click="ignore",
+    )

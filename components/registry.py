@@ -1,0 +1,57 @@
+"""The page registry: one list builds the navigation and names each page's URL parameters."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from chipsmag.loading import Dataset
+from chipsmag.urlstate import Param
+
+RELATIONS = ("retaliation", "escalation", "quid pro quo", "concession", "de-escalation")
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    path: str  # URL path; "" for the landing page
+    title: str
+    file: str
+    icon: str
+
+
+PAGES = (
+    PageSpec("", "Overview", "app_pages/overview.py", ":material/dashboard:"),
+    PageSpec("timeline", "Timeline", "app_pages/timeline.py", ":material/timeline:"),
+    PageSpec("revenue", "Revenue at risk", "app_pages/revenue.py", ":material/payments:"),
+    PageSpec("supply", "Supply", "app_pages/supply.py", ":material/factory:"),
+    PageSpec("linkage", "Chips for magnets", "app_pages/linkage.py", ":material/swap_horiz:"),
+    PageSpec("sources", "Sources & data", "app_pages/sources.py", ":material/menu_book:"),
+)
+
+
+def page_key(path: str) -> str:
+    return path or "overview"
+
+
+def page_params(ds: Dataset) -> list[Param]:
+    """Each page's own parameters (the shared filters are declared in components.filters)."""
+    events = ds.tables.get("events")
+    links = ds.tables.get("links")
+    names = tuple(r["name"] for r in ds.descriptor["resources"])
+    return [
+        Param("lanes", "Lanes", "one", ("lever", "side"), page="timeline"),
+        Param("event", "Event", "one", tuple(events["id"]) if events is not None else (), page="timeline"),
+        Param("usgs", "USGS view", "one", ("mining", "reserves"), page="supply"),
+        Param("period", "Period", "one", ("2025", "all"), page="linkage"),
+        Param("relation", "Relation", "multi", RELATIONS, page="linkage"),
+        Param("basis", "Basis", "multi", ("stated", "inferred"), page="linkage"),
+        Param("link", "Link", "one", tuple(links["id"]) if links is not None else (), page="linkage"),
+        Param("table", "Table", "one", names, page="sources"),
+    ]
+
+
+def param(ds: Dataset, key: str) -> Param:
+    return next(p for p in page_params(ds) if p.key == key)
+
+
+FALLBACK_BOUNDS = (dt.date(2018, 7, 1), dt.date(2025, 12, 31))

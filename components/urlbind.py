@@ -1,0 +1,98 @@
+"""URL state in one place: widgets bound to query parameters, the arrival review, share links.
+
+Shared filters and page options use Streamlit's ``bind="query-params"``: the browser keeps
+the URL in step with the widgets, leaves defaults out, and the values survive page switches.
+Selections of one event or link use ``id_select``, which keeps the stable id in the URL
+(``?event=E28``) rather than the option's label.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import streamlit as st
+
+from chipsmag.text import md_escape
+from chipsmag.urlstate import Param, encode_query, review_query, share_url
+
+REGISTRY = "_bound_params"
+
+
+def start_run() -> None:
+    st.session_state[REGISTRY] = {}
+
+
+def register(param: Param, url_value: object, default: object) -> None:
+    st.session_state[REGISTRY][param.key] = (param, url_value, default)
+
+
+def review_arrival(params: list[Param], page: str) -> None:
+    """Once per session, before any bound widget reads the URL: say what will be dropped."""
+    if "_url_review_page" in st.session_state:
+        return
+    query = {key: st.query_params.get_all(key) for key in st.query_params}
+    review = review_query(query, params, page)
+    for key in review.drop_keys:
+        del st.query_params[key]
+    for key, value in review.corrections.items():
+        st.session_state[key] = value
+    st.session_state["_url_review_page"] = page
+    st.session_state["_url_notices"] = review.notices
+
+
+def show_notices(page: str) -> None:
+    notices = st.session_state.get("_url_notices") or []
+    if not notices or st.session_state.get("_url_review_page") != page:
+        return
+    body = "\n".join(f"- {md_escape(n, limit=300)}" for n in notices)
+    st.warning(f"**Parts of this link were not used:**\n\n{body}", icon=":material/link_off:")
+
+
+def id_select(container, param: Param, labels: dict[str, str], label: str, help: str | None = None) -> str | None:
+    """A selectbox of ids whose choice lives in the URL as the id itself."""
+    key = param.key
+    if key not in st.session_state:
+        raw = st.query_params.get(key)
+        st.session_state[key] = raw if raw in labels else None
+    value = container.selectbox(
+        label,
+        [None, *labels],
+        format_func=lambda i: "— none selected —" if i is None else labels[i],
+        key=key,
+        help=help,
+    )
+    if value is None:
+        if key in st.query_params:
+            del st.query_params[key]
+    elif st.query_params.get(key) != value:
+        st.query_params[key] = value
+    register(param, value, None)
+    return value
+
+
+def forget_selection(key: str) -> None:
+    """Drop a page's selection when the page is not shown (its URL key goes with it)."""
+    if key in st.query_params and st.session_state.get(REGISTRY, {}).get(key) is None:
+        del st.query_params[key]
+
+
+def base_url() -> str:
+    url = st.context.url or "http://localhost:8501/"
+    parts = urlsplit(url)
+    base_path = (st.get_option("server.baseUrlPath") or "").strip("/")
+    return f"{parts.scheme}://{parts.netloc}/{base_path}".rstrip("/")
+
+
+def current_link(page_path: str) -> str:
+    bound = st.session_state.get(REGISTRY, {})
+    params = [p for p, _v, _d in bound.values()]
+    values = {k: v for k, (_p, v, _d) in bound.items()}
+    defaults = {k: d for k, (_p, _v, d) in bound.items()}
+    return share_url(base_url(), page_path, encode_query(values, params, defaults))
+
+
+def share_box(page_path: str) -> None:
+    with st.sidebar:
+        st.markdown("**Share this view**")
+        st.code(current_link(page_path), language=None, wrap_lines=True)
+        st.caption("Copy the link (button at the right of the box): it opens this page with these filters.")
