@@ -24,6 +24,10 @@ def shared_params(actor_names: dict[str, str], bounds: tuple[dt.date, dt.date]) 
 
 def sidebar(params: list[Param], actor_names: dict[str, str], bounds: tuple[dt.date, dt.date]) -> Filters:
     p = {x.key: x for x in params}
+    # A range given end first (only a URL can do that) is swapped on a rerun, before the widget
+    # exists, so the widget and the URL both show the corrected range.
+    if (fixed := st.session_state.pop("_dates_fix", None)) is not None:
+        st.session_state["dates"] = fixed
     with st.sidebar:
         st.markdown("**Filters** (shared by every page)")
         picked = st.date_input(
@@ -37,6 +41,9 @@ def sidebar(params: list[Param], actor_names: dict[str, str], bounds: tuple[dt.d
             help="Events, links, claims, tariffs and monthly exports inside this range.",
         )
         dates = tuple(picked) if isinstance(picked, tuple | list) else (picked,)
+        if len(dates) == 2 and dates[0] > dates[1]:
+            st.session_state["_dates_fix"] = (dates[1], dates[0])
+            st.rerun()
         start = dates[0] if dates else bounds[0]
         end = dates[1] if len(dates) > 1 else bounds[1]
         actors = st.multiselect(

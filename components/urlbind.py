@@ -34,8 +34,6 @@ def review_arrival(params: list[Param], page: str) -> None:
     review = review_query(query, params, page)
     for key in review.drop_keys:
         del st.query_params[key]
-    for key, value in review.corrections.items():
-        st.session_state[key] = value
     st.session_state["_url_review_page"] = page
     st.session_state["_url_notices"] = review.notices
 

@@ -1,0 +1,72 @@
+"""Helpers to drive the real app with Streamlit's AppTest and read its charts' specs."""
+
+from __future__ import annotations
+
+import base64
+import json
+import re
+
+import numpy as np
+from streamlit.testing.v1 import AppTest
+
+from .conftest import ROOT
+
+PAGE_FILES = {
+    "overview": "app_pages/overview.py",
+    "timeline": "app_pages/timeline.py",
+    "revenue": "app_pages/revenue.py",
+    "supply": "app_pages/supply.py",
+    "linkage": "app_pages/linkage.py",
+    "sources": "app_pages/sources.py",
+}
+
+
+def open_page(page: str, **query: str | list[str]) -> AppTest:
+    """Open ``/<page>?<query>`` as a visitor following a shared link: the first run is on that page."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
+    for key, value in query.items():
+        at.query_params[key] = value
+    if page != "overview":
+        at.switch_page(PAGE_FILES[page])
+    return at.run()
+
+
+def _decode(values):
+    if isinstance(values, dict) and "bdata" in values:
+        return np.frombuffer(base64.b64decode(values["bdata"]), dtype=values["dtype"]).tolist()
+    return values
+
+
+def plotly_specs(at: AppTest) -> list[dict]:
+    specs = []
+    for element in at.get("plotly_chart"):
+        spec = json.loads(element.proto.spec)
+        for trace in spec["data"]:
+            for axis in ("x", "y"):
+                if axis in trace:
+                    trace[axis] = _decode(trace[axis])
+        specs.append(spec)
+    return specs
+
+
+def vega_specs(at: AppTest) -> list[dict]:
+    return [json.loads(e.proto.spec) for e in at.get("vega_lite_chart")]
+
+
+def texts(at: AppTest) -> str:
+    """Everything written as markdown, captions, alerts and metrics, as one string, with the
+    markdown escapes that keep data text inert removed (so tests read what a visitor reads)."""
+    parts = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    parts += [a.value for a in at.error] + [a.value for a in at.warning] + [a.value for a in at.info]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    return unescape("\n".join(parts))
+
+
+def unescape(markdown: str) -> str:
+    """Remove the backslash escapes that keep data text inert in markdown."""
+    return re.sub(r"\\(.)", r"\1", markdown)
+
+
+def title(spec: dict) -> str:
+    t = spec["layout"].get("title", {})
+    return t.get("text", "") if isinstance(t, dict) else str(t)

@@ -1,0 +1,196 @@
+"""Every page in AppTest: it renders, its charts and series are there, and the filters change them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from .apptest_helpers import PAGE_FILES, open_page, plotly_specs, texts, title, unescape, vega_specs
+
+EXPECTED = {  # page: (plotly chart titles, number of Altair charts)
+    "overview": (["The 2025 chain of moves (linked events only)"], 0),
+    "timeline": (["Events by lever, coloured by category"], 0),
+    "revenue": (
+        [
+            "Nvidia revenue by fiscal year, China (incl. Hong Kong) by billing location",
+            "Nvidia FY2026 quarters: total, Data Center and China",
+        ],
+        1,
+    ),
+    "supply": (["China&#x27;s rare-earth magnet exports by month, with magnet-lever events"], 4),
+    "linkage": (
+        ["Chips for magnets: moves, links and tariffs", "Links by lever: which kind of move answered which"],
+        0,
+    ),
+    "sources": ([], 0),
+}
+
+
+@pytest.mark.parametrize("page", list(PAGE_FILES))
+def test_page_renders_its_charts_without_exception(page):
+    at = open_page(page)
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    titles, altair = EXPECTED[page]
+    assert [title(s) for s in plotly_specs(at)] == titles
+    assert len(vega_specs(at)) == altair
+
+
+@pytest.mark.parametrize("page", [p for p in PAGE_FILES if p != "sources"])
+def test_every_chart_has_a_source_line(page):
+    at = open_page(page)
+    n_sources = sum("Sources:" in c.value for c in at.caption) + sum("Sources:" in e.label for e in at.expander)
+    assert n_sources >= len(plotly_specs(at)) + len(vega_specs(at)) - 1  # the HHI shares the stage chart's line
+
+
+def test_overview_headline_figures_come_from_the_data():
+    at = open_page("overview")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Nvidia China revenue, FY2025"] == "$17.1B"
+    assert metrics["H20 charge booked, Q1 FY2026"] == "$4.5B"
+    assert metrics["China's magnet exports, May 2025"] == "1,238 t"
+    assert metrics["Mining, 2024"] == "69%" and metrics["Refining, 2023"] == "92%"
+    assert metrics["Magnets"] == "90-95%"
+    assert at.metric[0].proto.delta == "13.1% of $130.5B total revenue"
+
+
+def event_ids(spec: dict) -> set[str]:
+    return {row[0] for trace in spec["data"] for row in trace.get("customdata", [])}
+
+
+def test_timeline_filters_change_the_chart_and_table():
+    full = open_page("timeline")
+    assert len(event_ids(plotly_specs(full)[0])) == 59
+    assert len(full.dataframe[0].value) == 59
+    narrowed = open_page("timeline", lever="Magnets", dates=["2025-01-01", "2025-12-08"])
+    ids = event_ids(plotly_specs(narrowed)[0])
+    assert ids == {"E27", "E52", "E56"}
+    assert len(narrowed.dataframe[0].value) == 3
+    assert "filtered: 2025-01-01 to 2025-12-08 · lever: magnets (applies to chart and table)" in texts(narrowed)
+
+
+def test_timeline_lanes_by_side():
+    at = open_page("timeline", lanes="side")
+    ticks = plotly_specs(at)[0]["layout"]["yaxis"]["ticktext"]
+    assert ticks == ["US government", "China government", "Companies", "Other governments"]
+
+
+def test_actor_filter():
+    at = open_page("timeline", actor="China MOFCOM")
+    ids = event_ids(plotly_specs(at)[0])
+    assert "E27" in ids and "E28" not in ids and len(ids) == 12
+
+
+def test_event_card_from_the_url_shows_description_sources_and_links():
+    at = open_page("timeline", event="E28")
+    body = texts(at)
+    assert "H20 licence requirement; US tariff to 125%" in body
+    assert "answered by **E29** China raises tariff to 125% (escalation, stated)" in body
+    assert "answers **E27** China imposes rare-earth controls and a 34% tariff (escalation, inferred)" in body
+    assert "Tom" in body  # Tom's Hardware, the source
+
+
+def test_event_card_follows_the_selectbox():
+    at = open_page("timeline")
+    at.selectbox(key="event").set_value("E42").run()
+    assert "Nvidia to resume H20 sales" in texts(at)
+
+
+def test_empty_filter_result_shows_an_empty_state():
+    at = open_page("timeline", lever="Magnets", category="Market")
+    assert not plotly_specs(at)
+    assert any("No events match the current filters" in i.value for i in at.info)
+
+
+def test_revenue_claims_follow_the_actor_filter():
+    at = open_page("revenue", actor="AMD")
+    claims = at.dataframe[0].value
+    assert set(claims["speaker"]) == {"AMD"} and len(claims) == 3
+
+
+def test_supply_usgs_view_and_date_filter():
+    at = open_page("supply", usgs="reserves", dates=["2025-05-01", "2025-08-31"])
+    spec = vega_specs(at)[0]
+    assert spec["title"] == "Rare-earth reserves by country (USGS MCS 2025)"
+    magnets = plotly_specs(at)[0]
+    bars = next(t for t in magnets["data"] if t["type"] == "bar")
+    assert [v for v in bars["y"]] == [1238, 3188, 5577, 6146]
+
+
+def test_linkage_relation_and_basis_filters():
+    full = open_page("linkage")
+    n_links = sum(1 for t in plotly_specs(full)[0]["data"] if t.get("legendgroup"))
+    assert n_links == 29
+    at = open_page("linkage", relation="quid pro quo", basis="stated")
+    traces = [t for t in plotly_specs(at)[0]["data"] if t.get("legendgroup")]
+    assert {t["legendgroup"] for t in traces} == {"quid pro quo"}
+    assert {t["customdata"][0][0] for t in traces} == {"L13", "L15", "L17", "L18"}
+    assert list(at.dataframe[0].value["id"]) == ["L13", "L15", "L17", "L18"]
+
+
+def test_linkage_link_card_from_the_url():
+    at = open_page("linkage", link="L17")
+    body = texts(at)
+    assert "We put that in the trade deal with the magnets" in body
+    assert "**Quid pro quo** (stated)" in body
+
+
+def test_sources_page_lists_sources_and_the_dictionary_follows_the_url():
+    at = open_page("sources", table="revenue")
+    frames = [d.value for d in at.dataframe]
+    assert len(frames[0]) == 126
+    assert "value_usd_m" in set(frames[1]["column"])
+    assert "USD millions" in set(frames[1]["unit"])
+
+
+def test_unknown_url_values_get_a_notice_and_the_page_still_renders():
+    at = open_page("timeline", actor=["Nvidia", "<script>alert(1)</script>"], foo="bar", lanes="diagonal")
+    assert not at.exception
+    notice = next(w.value for w in at.warning if "Parts of this link were not used" in w.value)
+    assert "Actors\\: '\\<script\\>alert\\(1\\)\\</script\\>' not recognised and dropped" in notice  # as escaped
+    assert "Unknown link parameter 'foo' was ignored" in notice
+    assert "Lanes\\: 'diagonal' not recognised and dropped" in notice
+    assert at.multiselect(key="actor").value == ["nvidia"]
+    assert at.radio(key="lanes").value == "lever"
+
+
+def test_reversed_date_range_is_swapped():
+    at = open_page("timeline", dates=["2025-06-30", "2025-01-01"])
+    assert any("end first" in w.value for w in at.warning)
+    assert "filtered: 2025-01-01 to 2025-06-30" in texts(at)
+    assert at.date_input(key="dates").value == (dt.date(2025, 1, 1), dt.date(2025, 6, 30))
+
+
+def test_share_box_holds_the_current_view():
+    at = open_page("timeline", lever="Chips", lanes="side")
+    link = at.get("code")[0].proto.code_text
+    assert link == "http://localhost:8501/timeline?lever=Chips&lanes=side"
+    assert open_page("overview").get("code")[0].proto.code_text == "http://localhost:8501/"
+
+
+def test_a_broken_table_is_an_in_page_error_naming_the_file(data_copy, monkeypatch):
+    monkeypatch.setenv("CHIPSMAG_DATA_DIR", str(data_copy("magnet_exports", lambda b: b"")))
+    at = open_page("supply")
+    assert not at.exception
+    message = unescape(at.error[0].value)
+    assert "This view cannot be shown: data/magnet_exports.csv has 1 problem(s)." in message
+    assert "data/magnet_exports.csv: file is empty: expected a header line" in message
+
+
+def test_pages_that_do_not_need_the_broken_table_keep_working(data_copy, monkeypatch):
+    monkeypatch.setenv("CHIPSMAG_DATA_DIR", str(data_copy("magnet_exports", lambda b: b"")))
+    for page in ("timeline", "linkage", "revenue"):
+        at = open_page(page)
+        assert not at.exception and not at.error, page
+        assert plotly_specs(at), page
+    sources = open_page("sources")
+    assert any("problem(s) in magnet_exports" in e.value for e in sources.error)
+
+
+def test_bad_values_in_a_table_name_line_and_column_in_page(data_copy, monkeypatch):
+    data_dir = data_copy("revenue", lambda b: b.replace(b",17108,", b",17k,", 1))
+    monkeypatch.setenv("CHIPSMAG_DATA_DIR", str(data_dir))
+    at = open_page("revenue")
+    assert not at.exception
+    assert "data/revenue.csv, line 26, column 'value_usd_m': '17k': expected a number" in unescape(at.error[0].value)

@@ -1,0 +1,157 @@
+"""Filters, text safety, metrics and chart specs on the real data and tiny frames."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import pytest
+
+from chipsmag import charts, metrics
+from chipsmag.filters import Filters, apply_to_events, apply_to_links, date_bounds, describe, event_plot_date
+from chipsmag.text import format_event_date, md_escape, md_link, usd_m
+
+
+@pytest.fixture
+def all_dates(dataset):
+    return date_bounds(dataset.tables["events"])
+
+
+def test_date_bounds_of_the_events(all_dates):
+    assert all_dates == (dt.date(2018, 7, 1), dt.date(2025, 12, 8))
+
+
+def test_month_only_events_sit_mid_month():
+    assert event_plot_date("2025-05", "month") == pd.Timestamp("2025-05-15")
+    assert event_plot_date("2025-04-04", "day") == pd.Timestamp("2025-04-04")
+
+
+def test_filters_narrow_events(dataset, all_dates):
+    events = dataset.tables["events"]
+    everything = apply_to_events(events, Filters(*all_dates, bounds=all_dates))
+    assert len(everything) == 59
+    magnets = apply_to_events(events, Filters(*all_dates, levers=("magnets",), bounds=all_dates))
+    assert list(magnets["id"]) == ["E12", "E14", "E15", "E16", "E19", "E27", "E52", "E56"]
+    in_2025 = apply_to_events(events, Filters(dt.date(2025, 1, 1), dt.date(2025, 12, 31)))
+    assert in_2025["date"].str.startswith("2025").all() and len(in_2025) == 39
+    nvidia = apply_to_events(events, Filters(*all_dates, actors=("nvidia",)))
+    assert all("nvidia" in a.split(";") for a in nvidia["actors"])
+
+
+def test_links_need_both_ends_visible(dataset):
+    links = dataset.tables["links"]
+    assert len(apply_to_links(links, {"E26", "E27"})) == 1
+    assert apply_to_links(links, {"E26"}).empty
+
+
+def test_describe_says_what_is_filtered(all_dates):
+    f = Filters(dt.date(2025, 1, 1), all_dates[1], actors=("nvidia",), levers=("magnets",), bounds=all_dates)
+    assert describe(f, {"nvidia": "Nvidia"}) == "filtered: 2025-01-01 to 2025-12-08 · actors: Nvidia · lever: magnets"
+    assert describe(Filters(*all_dates, bounds=all_dates), {}) == ""
+
+
+def test_markdown_in_data_is_inert():
+    assert md_escape("[x](http://e.vil)") == r"\[x\]\(http\://e\.vil\)"
+    assert md_escape("<script>alert(1)</script>") == r"\<script\>alert\(1\)\</script\>"
+    assert md_link("a]b", "javascript:alert(1)") == r"a\]b"
+    assert md_link("Site", "https://example.org/a") == "[Site](https://example.org/a)"
+
+
+def test_formats():
+    assert format_event_date("2019-06", "month") == "Jun 2019 (month)"
+    assert format_event_date("2025-04-04", "day") == "4 Apr 2025"
+    assert usd_m(17108) == "$17.1B" and usd_m(15000) == "$15B" and usd_m(800) == "$800M"
+
+
+def test_china_share_by_stage(dataset):
+    shares = metrics.china_stage_shares(dataset.tables["supply"])
+    mining = shares[shares["stage"] == "mining"].set_index("year")
+    assert mining.loc[2024, "share_pct"] == 69.2
+    assert sorted(shares[shares["stage"] == "magnets"]["share_pct"]) == [90, 92, 95]
+    assert set(shares["stage"]) == {"mining", "refining", "magnets"}
+
+
+def test_hhi_on_a_tiny_frame():
+    assert metrics.hhi(pd.Series([50.0, 50.0])) == 5000
+    assert metrics.hhi(pd.Series([100.0])) == 10000
+
+
+def test_stage_concentration(dataset):
+    conc = metrics.stage_concentration(dataset.tables["supply"]).set_index("stage")
+    assert not conc.at["mining", "lower_bound"]
+    # By hand from USGS 2024: China 270,000 of 390,000 t is 69.2%; the others add their squares.
+    usgs_2024 = {"CN": 270000, "US": 45000, "MM": 31000, "AU": 13000, "NG": 13000, "TH": 13000, "IN": 2900}
+    usgs_2024 |= {"RU": 2500, "MG": 2000, "MY": 130, "VN": 300, "BR": 20}
+    by_hand = sum(round(v / 390000 * 100, 1) ** 2 for v in usgs_2024.values())
+    assert conc.at["mining", "hhi_low"] == round(by_hand) == 5017
+    assert conc.at["magnets", "hhi_low"] == 8100 and conc.at["magnets", "hhi_high"] == 9025
+
+
+def test_nvidia_annual_series(dataset):
+    annual = metrics.nvidia_annual(dataset.tables["revenue"]).set_index("fiscal_period")
+    assert list(annual.index) == ["FY2020", "FY2021", "FY2022", "FY2023", "FY2024", "FY2025", "FY2026"]
+    assert annual.at["FY2025", "china_share_pct"] == 13.1
+    assert pd.isna(annual.at["FY2026", "china"]) and annual.at["FY2026", "china_status"] == "unverified"
+
+
+def test_timeline_spec_has_one_trace_per_category_and_escapes_text(dataset):
+    events = apply_to_events(dataset.tables["events"], Filters(dt.date(2018, 1, 1), dt.date(2026, 1, 1)))
+    events.loc[events.index[0], "title"] = "<img src=x onerror=alert(1)>"
+    fig = charts.timeline_figure(events, dataset.tables["actors"], "lever", {}, {})
+    names = {t.name for t in fig.data}
+    assert names == {
+        "Export control",
+        "Tariff",
+        "Rare earth / minerals",
+        "Corporate",
+        "Market",
+        "Negotiation",
+        "Investment",
+    }
+    assert sum(len(t.x) for t in fig.data) == 59
+    hovers = " ".join(h for t in fig.data for h in t.hovertext)
+    assert "&lt;img src=x onerror=alert(1)&gt;" in hovers and "<img" not in hovers
+
+
+def test_side_lanes(dataset):
+    events = apply_to_events(dataset.tables["events"], Filters(dt.date(2018, 1, 1), dt.date(2026, 1, 1)))
+    pos = charts.event_positions(events, "side", dataset.tables["actors"]).set_index("id")
+    assert pos.at["E27", "lane"] == "China government"
+    assert pos.at["E30", "lane"] == "Companies"
+    assert pos.at["E08", "lane"] == "Other governments"
+
+
+def test_linkage_spec_draws_each_link_and_the_tariff_steps(dataset):
+    t = dataset.tables
+    events = apply_to_events(t["events"], Filters(dt.date(2018, 1, 1), dt.date(2026, 1, 1)))
+    fig = charts.linkage_figure(events, t["links"], t["tariffs"], {})
+    link_traces = [tr for tr in fig.data if tr.legendgroup in charts.RELATION_COLORS]
+    assert len(link_traces) == len(t["links"])
+    inferred = [tr for tr in link_traces if tr.line.dash == "dot"]
+    assert len(inferred) == (t["links"]["basis"] == "inferred").sum()
+    us = next(tr for tr in fig.data if tr.name == "Tariff: US on China")
+    assert list(us.y) == [10, 20, 104, 145, 145, 30, 30, 20] and us.line.shape == "hv"
+    threat = next(tr for tr in fig.data if tr.name == "Threatened, never imposed")
+    assert list(threat.y) == [130]
+
+
+def test_sankey_counts_every_link(dataset):
+    t = dataset.tables
+    fig = charts.sankey_figure(t["links"], t["events"])
+    assert sum(fig.data[0].link.value) == len(t["links"])
+
+
+def test_claims_chart_spec(dataset):
+    spec = charts.claims_chart(dataset.tables["claims"]).to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    assert len(rows) == (dataset.tables["claims"]["unit"] == "usd_m").sum()
+    fifteen = [r for r in rows if "lost sales" in r["label"]]
+    assert fifteen[0]["billions"] == 15 and fifteen[0]["kind"] == "interview"
+
+
+def test_revenue_annual_spec_flags_unverified(dataset):
+    annual = metrics.nvidia_annual(dataset.tables["revenue"])
+    fig = charts.revenue_annual_figure(annual)
+    china = next(t for t in fig.data if t.name == "China incl. Hong Kong")
+    assert round(china.y[5], 3) == 17.108 and pd.isna(china.y[6])
+    assert [a.text for a in fig.layout.annotations] == ["China: unverified"]

@@ -1,0 +1,80 @@
+"""The URL review and share-link encoding (pure)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import parse_qs
+
+from chipsmag.urlstate import Param, encode_query, review_query, share_url
+
+BOUNDS = (dt.date(2018, 7, 1), dt.date(2025, 12, 8))
+PARAMS = [
+    Param("dates", "Date range", "date_range", bounds=BOUNDS),
+    Param("actor", "Actors", "multi", ("Nvidia", "China MOFCOM")),
+    Param("lanes", "Lanes", "one", ("lever", "side"), page="timeline"),
+]
+
+
+def test_a_clean_link_has_nothing_to_say():
+    review = review_query({"actor": ["Nvidia"], "dates": ["2025-01-01", "2025-06-30"]}, PARAMS, "overview")
+    assert review.notices == [] and review.drop_keys == [] and review.corrections == {}
+
+
+def test_unknown_values_are_named():
+    review = review_query({"actor": ["Nvidia", "Bogus"]}, PARAMS, "overview")
+    assert review.notices == ["Actors: 'Bogus' not recognised and dropped."]
+
+
+def test_unknown_keys_are_dropped_from_the_url():
+    review = review_query({"utm_source": ["x"], "embed": ["true"]}, PARAMS, "overview")
+    assert review.drop_keys == ["utm_source"]
+    assert review.notices == ["Unknown link parameter 'utm_source' was ignored."]
+
+
+def test_page_params_are_only_known_on_their_page():
+    assert review_query({"lanes": ["side"]}, PARAMS, "timeline").notices == []
+    assert review_query({"lanes": ["side"]}, PARAMS, "supply").drop_keys == ["lanes"]
+
+
+def test_impossible_and_out_of_range_dates():
+    bad = review_query({"dates": ["2025-02-31", "2025-03-01"]}, PARAMS, "overview")
+    assert bad.notices == ["Date range: '2025-02-31' is not a date in the form YYYY-MM-DD; the range was reset."]
+    early = review_query({"dates": ["1990-01-01", "2025-03-01"]}, PARAMS, "overview")
+    assert early.notices == [
+        "Date range: 1990-01-01 is outside the data (2018-07-01 to 2025-12-08); the range was reset."
+    ]
+
+
+def test_a_reversed_range_is_swapped_and_said():
+    review = review_query({"dates": ["2025-06-30", "2025-01-01"]}, PARAMS, "overview")
+    assert review.corrections == {"dates": (dt.date(2025, 1, 1), dt.date(2025, 6, 30))}
+    assert "end first" in review.notices[0]
+
+
+def test_repeated_single_value_key():
+    review = review_query({"lanes": ["lever", "side"]}, PARAMS, "timeline")
+    assert review.notices == ["Lanes: given 2 times; only one value is allowed."]
+
+
+def test_long_values_are_shortened_in_the_notice():
+    review = review_query({"actor": ["x" * 5000]}, PARAMS, "overview")
+    assert len(review.notices[0]) < 120
+    assert review.notices[0].endswith("not recognised and dropped.")
+
+
+def test_encode_leaves_defaults_out_and_repeats_list_keys():
+    values = {"dates": BOUNDS, "actor": ["Nvidia", "China MOFCOM"], "lanes": "lever"}
+    defaults = {"dates": BOUNDS, "actor": [], "lanes": "lever"}
+    query = encode_query(values, PARAMS, defaults)
+    assert parse_qs(query) == {"actor": ["Nvidia", "China MOFCOM"]}
+    assert query == "actor=Nvidia&actor=China%20MOFCOM"
+
+
+def test_encode_dates_as_iso():
+    query = encode_query({"dates": (dt.date(2025, 1, 1), dt.date(2025, 6, 30))}, PARAMS, {"dates": BOUNDS})
+    assert query == "dates=2025-01-01&dates=2025-06-30"
+
+
+def test_share_url_joins_base_page_and_query():
+    assert share_url("http://h:1", "timeline", "lanes=side") == "http://h:1/timeline?lanes=side"
+    assert share_url("http://h:1/", "", "") == "http://h:1/"
