@@ -58,7 +58,10 @@ if events.empty:
 else:
     fig = charts.timeline_figure(events, t["actors"], lanes, actor_names, source_names, st.session_state.get("event"))
     st.plotly_chart(fig, key="tl_chart", on_select="rerun", selection_mode="points", config={"displaylogo": False})
-    st.caption("Hollow markers: context-only events. Click a marker, or a row below, to open its card.")
+    st.caption(
+        "Hollow markers: context-only events. Month-only dates are drawn at mid-month. "
+        "Click a marker, or a row below, to open its card."
+    )
     sources.caption(t["sources"], sorted(set(";".join(events["source_ids"]).split(";"))))
 
 # 3. Table and card.

@@ -176,7 +176,7 @@ def timeline_figure(
         range=[-0.6, len(names) - 0.4],
         fixedrange=True,
     )
-    fig.update_xaxes(title_text="Date (month-only events drawn at mid-month)")
+    fig.update_xaxes(title_text=None)
     return fig
 
 

@@ -1,0 +1,150 @@
+"""What only a browser shows: pages load, the URL carries the view, links survive page switches."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from .browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, expect_no_exception, streamlit_server, wait_ready
+
+pytestmark = pytest.mark.browser
+
+PAGES = {  # url path: (page title, plotly charts, Altair charts)
+    "": ("Chips for magnets", 1, 0),
+    "timeline": ("Timeline", 1, 0),
+    "revenue": ("Revenue at risk", 2, 1),
+    "supply": ("Supply", 1, 4),
+    "linkage": ("Chips for magnets", 2, 0),
+    "sources": ("Sources & data", 0, 0),
+}
+
+
+@pytest.fixture(scope="module")
+def server():
+    with streamlit_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: Browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    yield context.new_page()
+    context.close()
+
+
+def filtered_line(page: Page):
+    return page.locator("[data-testid='stCaptionContainer']", has_text="filtered:").first
+
+
+def sidebar_nav(page: Page, title: str):
+    return page.locator("[data-testid='stSidebarNavLink']", has_text=title).first
+
+
+@pytest.mark.parametrize("path", list(PAGES), ids=[p or "overview" for p in PAGES])
+def test_page_loads_with_its_charts_and_no_exception(page: Page, server: str, path: str):
+    heading, plotly, altair = PAGES[path]
+    page.goto(f"{server}/{path}")
+    wait_ready(page)
+    expect_no_exception(page)
+    expect(page.locator("h1").first).to_have_text(heading)
+    expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(plotly)
+    expect(page.locator("[data-testid='stVegaLiteChart']")).to_have_count(altair)
+    expect(page.locator("[data-testid='stSidebarNavLink']")).to_have_count(6)
+
+
+@pytest.mark.parametrize("size", [(1400, 1000), (390, 844)], ids=["desktop", "phone"])
+def test_screenshots_of_every_page(browser: Browser, server: str, size):
+    """Screenshots for a person to look at (tests/artifacts/); each page must render first."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    page = context.new_page()
+    try:
+        for path in PAGES:
+            page.goto(f"{server}/{path}")
+            wait_ready(page)
+            expect_no_exception(page)
+            if PAGES[path][1]:
+                expect(page.locator("[data-testid='stPlotlyChart'] .main-svg").first).to_be_visible()
+            shot = ARTIFACTS / f"{path or 'overview'}-{size[0]}x{size[1]}.png"
+            page.screenshot(path=shot)
+            assert shot.stat().st_size > 10_000
+    finally:
+        context.close()
+
+
+def test_share_link_round_trip_in_a_fresh_browser(browser: Browser, server: str):
+    first = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = first.new_page()
+    page.goto(f"{server}/timeline")
+    wait_ready(page)
+    page.locator(".st-key-lever button", has_text="Magnets").click()
+    page.wait_for_url(re.compile(r"lever=Magnets"))
+    wait_ready(page)
+    page.locator(".st-key-lanes label", has_text="side").click()
+    page.wait_for_url(re.compile(r"lanes=side"))
+    wait_ready(page)
+    link = page.locator(".st-key-share_link code, [data-testid='stCode'] code").first.inner_text().strip()
+    assert link.endswith("/timeline?lever=Magnets&lanes=side"), link
+    expected_line = filtered_line(page).inner_text()
+    first.close()
+
+    fresh = browser.new_context(viewport={"width": 1400, "height": 1000})
+    other = fresh.new_page()
+    other.goto(link)
+    wait_ready(other)
+    expect_no_exception(other)
+    expect(filtered_line(other)).to_have_text(expected_line)
+    expect(other.locator(".st-key-lanes input[type='radio']").nth(1)).to_be_checked()
+    expect(other.locator(".st-key-event_card, [data-testid='stPlotlyChart']").first).to_be_visible()
+    assert "lever=Magnets" in other.url and "lanes=side" in other.url
+    fresh.close()
+
+
+def test_a_shared_link_keeps_its_filters_across_page_switches(page: Page, server: str):
+    page.goto(f"{server}/linkage?lever=Magnets&actor=China%20MOFCOM")
+    wait_ready(page)
+    expect(filtered_line(page)).to_contain_text("actors: China MOFCOM · lever: magnets")
+    for title in ("Supply", "Timeline", "Overview"):
+        sidebar_nav(page, title).click()
+        page.wait_for_url(re.compile(r"lever=Magnets"))
+        wait_ready(page)
+        expect_no_exception(page)
+        expect(filtered_line(page)).to_contain_text("actors: China MOFCOM · lever: magnets")
+        assert "actor=China%20MOFCOM" in page.url or "actor=China+MOFCOM" in page.url
+
+
+def test_the_first_visitor_of_a_fresh_server_gets_the_full_view(browser: Browser, tmp_path):
+    """A hosted app sleeps and restarts: its first session must honour a deep link too."""
+    with streamlit_server(log_dir=tmp_path) as url:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        page.goto(f"{url}/supply?lever=Magnets&dates=2025-01-01&dates=2025-12-08")
+        wait_ready(page)
+        expect(page.locator("h1").first).to_have_text("Supply")
+        expect(page.locator("[data-testid='stSidebar'] .st-key-lever")).to_be_visible()
+        expect(filtered_line(page)).to_contain_text("2025-01-01 to 2025-12-08 · lever: magnets")
+        sidebar_nav(page, "Timeline").click()
+        page.wait_for_url(re.compile(r"/timeline\?.*lever=Magnets"))
+        wait_ready(page)
+        expect(filtered_line(page)).to_contain_text("2025-01-01 to 2025-12-08 · lever: magnets")
+        context.close()
+
+
+def test_unusable_link_values_are_named_on_the_page(page: Page, server: str):
+    page.goto(f"{server}/timeline?actor=Nobody&lanes=diagonal&utm=x")
+    wait_ready(page)
+    expect_no_exception(page)
+    notice = page.locator("[data-testid='stAlert']", has_text="Parts of this link were not used")
+    expect(notice).to_contain_text("Actors: 'Nobody' not recognised and dropped.")
+    expect(notice).to_contain_text("Unknown link parameter 'utm' was ignored.")
+    assert "utm=" not in page.url and "actor=" not in page.url
