@@ -3,23 +3,30 @@
 import streamlit as st
 
 from chipsmag import charts, metrics
-from chipsmag.filters import apply_to_claims
+from chipsmag.filters import apply_to_claims, apply_to_events
 from chipsmag.text import md_escape, usd_m
 from components import layout, sources
 from components.data import dataset, require
 
 ds = dataset()
 st.title("Revenue at risk")
-if not require(ds, "revenue", "claims", "sources", "actors"):
+if not require(ds, "revenue", "claims", "sources", "actors", "events"):
     st.stop()
 t = ds.tables
 actor_names = dict(zip(t["actors"]["id"], t["actors"]["name"], strict=True))
 f = layout.filters()
 
+# Chip-lever export controls, marked on the fiscal periods they fell in (filters apply).
+controls = apply_to_events(t["events"], f)
+controls = controls[(controls["lever"] == "chips") & (controls["category"] == "export_control")]
+
 # 1. Nvidia by fiscal year.
 st.subheader("Nvidia revenue and its China share, FY2020 on")
+layout.filtered_line(f, actor_names, "event markers and claims")
 annual = metrics.nvidia_annual(t["revenue"])
-st.plotly_chart(charts.revenue_annual_figure(annual), key="rv_annual", config={"displaylogo": False})
+annual_marks = metrics.events_in_periods(controls, annual.set_index("fiscal_period")["period_end"], months=12)
+st.plotly_chart(charts.revenue_annual_figure(annual, annual_marks), key="rv_annual", config={"displaylogo": False})
+st.caption("Triangles: chip export-control events in that fiscal year (hover for the list).")
 years = t["revenue"][(t["revenue"]["period_type"] == "year")]
 sources.caption(
     t["sources"],
@@ -32,14 +39,17 @@ sources.caption(
 # 2. FY2026 quarters.
 st.subheader("FY2026 by quarter")
 quarters = metrics.nvidia_quarters(t["revenue"])
-st.plotly_chart(charts.revenue_quarters_figure(quarters), key="rv_quarters", config={"displaylogo": False})
+ends = quarters.drop_duplicates("fiscal_period").set_index("fiscal_period")["period_end"]
+quarter_marks = metrics.events_in_periods(controls, ends, months=3)
+st.plotly_chart(
+    charts.revenue_quarters_figure(quarters, quarter_marks), key="rv_quarters", config={"displaylogo": False}
+)
 unverified = quarters[(quarters["status"] == "unverified")]
 notes = "; ".join(f"{r.fiscal_period} China: {r.note}" for r in unverified.itertuples())
 sources.caption(t["sources"], metrics.sources_of(quarters), notes)
 
 # 3. Claims.
 st.subheader("Claims: charges, lost sales and market size")
-layout.filtered_line(f, actor_names, "claims")
 claims = apply_to_claims(t["claims"], f)
 usd = claims[claims["unit"] == "usd_m"]
 if usd.empty:

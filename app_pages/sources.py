@@ -70,8 +70,11 @@ for i, res_i in enumerate(ds.descriptor["resources"]):
             icon=":material/download:",
             on_click="ignore",
         )
-if "events" in ds.tables:
+if "events" in ds.tables and "actors" in ds.tables:
     f = layout.filters()
+    layout.filtered_line(
+        f, dict(zip(ds.tables["actors"]["id"], ds.tables["actors"]["name"], strict=True)), "this download"
+    )
     visible = apply_to_events(ds.tables["events"], f).drop(columns="plot_date")
     layout.download(visible, "events_filtered", f"Events in the current filter ({len(visible)} rows, CSV)", "dl_view")
 

@@ -357,7 +357,35 @@ def sankey_figure(links: pd.DataFrame, events: pd.DataFrame) -> go.Figure:
 # ---------------------------------------------------------------------------
 
 
-def revenue_annual_figure(annual: pd.DataFrame) -> go.Figure:
+def _period_event_markers(fig: go.Figure, marks: dict[str, pd.DataFrame], heights: dict[str, float], **where) -> None:
+    """Triangles above the bars of the periods in which events fell; hover lists them."""
+    if not marks:
+        return
+    labels = list(marks)
+    fig.add_trace(
+        go.Scatter(
+            x=labels,
+            y=[heights[label] * 1.08 for label in labels],
+            mode="markers+text",
+            marker={"symbol": "triangle-down", "size": 11, "color": CATEGORY_COLORS["export_control"]},
+            text=[" ".join(esc(i) for i in marks[label]["id"]) for label in labels],
+            textposition="top center",
+            textfont={"size": 10},
+            name="Chip export-control events",
+            hovertext=[
+                "<br>".join(
+                    f"{esc(r.id)} {esc(format_event_date(r.date, r.date_precision))}: {esc(r.title)}"
+                    for r in marks[label].itertuples()
+                )
+                for label in labels
+            ],
+            hovertemplate="%{hovertext}<extra></extra>",
+        ),
+        **where,
+    )
+
+
+def revenue_annual_figure(annual: pd.DataFrame, marks: dict[str, pd.DataFrame] | None = None) -> go.Figure:
     fig = make_subplots(specs=[[{"secondary_y": True}]])
     known = annual["china_status"].eq("reported")
     fig.add_trace(
@@ -400,6 +428,8 @@ def revenue_annual_figure(annual: pd.DataFrame) -> go.Figure:
         fig.add_annotation(
             x=row.fiscal_period, y=row.total / 1000, text="China: unverified", showarrow=False, yshift=12
         )
+    heights = dict(zip(annual["fiscal_period"], annual["total"] / 1000, strict=True))
+    _period_event_markers(fig, marks or {}, heights, secondary_y=False)
     fig.update_layout(barmode="stack")
     _layout(fig, "Nvidia revenue by fiscal year, China (incl. Hong Kong) by billing location", height=440)
     fig.update_yaxes(title_text="USD billions", secondary_y=False)
@@ -409,7 +439,7 @@ def revenue_annual_figure(annual: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def revenue_quarters_figure(quarters: pd.DataFrame) -> go.Figure:
+def revenue_quarters_figure(quarters: pd.DataFrame, marks: dict[str, pd.DataFrame] | None = None) -> go.Figure:
     fig = go.Figure()
     names = {"total": "Total", "data_center": "Data Center", "china_incl_hk": "China incl. Hong Kong"}
     colors = {"total": "#555555", "data_center": "#56B4E9", "china_incl_hk": SIDE_COLORS["China"]}
@@ -429,7 +459,9 @@ def revenue_quarters_figure(quarters: pd.DataFrame) -> go.Figure:
                 hovertemplate=f"%{{x}}: {label} %{{y:.2f}}B<extra></extra>",
             )
         )
-    _layout(fig, "Nvidia FY2026 quarters: total, Data Center and China", height=420)
+    totals = quarters[quarters["metric"] == "total"].set_index("fiscal_period")["value_usd_m"] / 1000
+    _period_event_markers(fig, marks or {}, totals.to_dict())
+    _layout(fig, "Nvidia FY2026 quarters: total, Data Center and China", height=440)
     fig.update_layout(barmode="group")
     fig.update_yaxes(title_text="USD billions")
     return fig

@@ -156,3 +156,21 @@ def sources_of(frame: pd.DataFrame, column: str = "source_ids") -> list[str]:
         for sid in str(ids).split(";"):
             seen.setdefault(sid.strip(), None)
     return list(seen)
+
+
+def events_in_periods(events: pd.DataFrame, period_ends: pd.Series, months: int) -> dict[str, pd.DataFrame]:
+    """The events (with plot_date) that fall in each fiscal period.
+
+    ``period_ends`` maps period labels to end dates, in order; a period runs from the day after
+    the previous end (for the first, ``months`` before its end) to its own end.
+    """
+    ends = pd.to_datetime(period_ends)
+    out = {}
+    previous = None
+    for label, end in ends.items():
+        start = previous if previous is not None else end - pd.DateOffset(months=months)
+        inside = events[(events["plot_date"] > start) & (events["plot_date"] <= end)]
+        if len(inside):
+            out[label] = inside
+        previous = end
+    return out

@@ -148,3 +148,31 @@ def test_unusable_link_values_are_named_on_the_page(page: Page, server: str):
     expect(notice).to_contain_text("Actors: 'Nobody' not recognised and dropped.")
     expect(notice).to_contain_text("Unknown link parameter 'utm' was ignored.")
     assert "utm=" not in page.url and "actor=" not in page.url
+
+
+def test_clicking_an_event_on_the_chart_opens_its_card(page: Page, server: str):
+    page.goto(f"{server}/timeline?lever=Magnets")
+    wait_ready(page)
+    points = page.locator("[data-testid='stPlotlyChart'] .scatterlayer .point")
+    expect(points).to_have_count(8)
+    points.nth(5).click(force=True)
+    page.wait_for_url(re.compile(r"event=E"))
+    wait_ready(page)
+    chosen = re.search(r"event=(E\d\d)", page.url).group(1)
+    card = page.locator(".st-key-event_card")
+    expect(card).to_be_visible()
+    expect(card.locator("h3")).not_to_be_empty()
+    expect(card).to_contain_text("Sources:")
+    assert chosen in {"E12", "E14", "E15", "E16", "E19", "E27", "E52", "E56"}
+
+
+def test_clicking_a_link_on_the_chart_opens_its_evidence(page: Page, server: str):
+    page.goto(f"{server}/linkage?relation=quid%20pro%20quo&basis=stated")
+    wait_ready(page)
+    arrow_tips = page.locator("[data-testid='stPlotlyChart'] .scatterlayer .trace").first.locator(".point")
+    arrow_tips.last.click(force=True)
+    page.wait_for_url(re.compile(r"link=L"))
+    wait_ready(page)
+    card = page.locator(".st-key-link_card")
+    expect(card).to_contain_text("Quid pro quo (stated)")
+    expect(card).to_contain_text("Sources:")

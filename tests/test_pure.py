@@ -155,3 +155,23 @@ def test_revenue_annual_spec_flags_unverified(dataset):
     china = next(t for t in fig.data if t.name == "China incl. Hong Kong")
     assert round(china.y[5], 3) == 17.108 and pd.isna(china.y[6])
     assert [a.text for a in fig.layout.annotations] == ["China: unverified"]
+
+
+def test_events_fall_in_the_fiscal_period_that_contains_them(dataset):
+    from chipsmag.filters import with_plot_dates
+
+    events = with_plot_dates(dataset.tables["events"])
+    controls = events[(events["lever"] == "chips") & (events["category"] == "export_control")]
+    quarters = metrics.nvidia_quarters(dataset.tables["revenue"]).drop_duplicates("fiscal_period")
+    marks = metrics.events_in_periods(controls, quarters.set_index("fiscal_period")["period_end"], months=3)
+    assert list(marks["Q1 FY2026"]["id"]) == ["E28"]  # 2025-04-09, quarter ended 2025-04-27
+    assert list(marks["Q4 FY2026"]["id"]) == ["E58", "E59"]
+    annual = metrics.nvidia_annual(dataset.tables["revenue"]).set_index("fiscal_period")["period_end"]
+    years = metrics.events_in_periods(controls, annual, months=12)
+    assert list(years["FY2023"]["id"]) == ["E06", "E07"] and "FY2022" not in years
+    fig = charts.revenue_quarters_figure(
+        quarters.pipe(lambda q: metrics.nvidia_quarters(dataset.tables["revenue"])), marks
+    )
+    triangles = next(t for t in fig.data if t.name == "Chip export-control events")
+    assert list(triangles.x) == ["Q1 FY2026", "Q2 FY2026", "Q3 FY2026", "Q4 FY2026"]
+    assert triangles.text[0] == "E28"
