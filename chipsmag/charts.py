@@ -368,7 +368,12 @@ def _period_event_markers(fig: go.Figure, marks: dict[str, pd.DataFrame], height
             y=[heights[label] * 1.08 for label in labels],
             mode="markers+text",
             marker={"symbol": "triangle-down", "size": 11, "color": CATEGORY_COLORS["export_control"]},
-            text=[" ".join(esc(i) for i in marks[label]["id"]) for label in labels],
+            text=[
+                " ".join(esc(i) for i in marks[label]["id"])
+                if len(marks[label]) <= 4
+                else f"{len(marks[label])} events"
+                for label in labels
+            ],
             textposition="top center",
             textfont={"size": 10},
             name="Chip export-control events",
