@@ -701,3 +701,104 @@ def chain_figure(events: pd.DataFrame, links: pd.DataFrame) -> go.Figure:
     fig.update_yaxes(visible=False)
     fig.update_xaxes(range=[pd.Timestamp("2025-03-15"), pd.Timestamp("2026-03-31")])
     return fig
+
+
+# ---------------------------------------------------------------------------
+# Scenario model.
+# ---------------------------------------------------------------------------
+
+
+def scenario_figure(rng: pd.DataFrame, backtest: pd.DataFrame) -> go.Figure:
+    """Net China revenue per quarter: low-high band, base path, serviceable demand, sourced actuals."""
+    fig = go.Figure()
+    fig.add_trace(
+        go.Scatter(
+            x=rng["quarter"],
+            y=rng["high"],
+            mode="lines",
+            line={"width": 0},
+            name="High",
+            showlegend=False,
+            hovertemplate="%{x}: high $%{y:.2f}B<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=rng["quarter"],
+            y=rng["low"],
+            mode="lines",
+            line={"width": 0},
+            fill="tonexty",
+            fillcolor="rgba(0,114,178,0.18)",
+            name="Low-high range",
+            hovertemplate="%{x}: low $%{y:.2f}B<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=rng["quarter"],
+            y=rng["base"],
+            mode="lines+markers",
+            line={"color": SIDE_COLORS["US"], "width": 3},
+            name="Expected net revenue (base)",
+            hovertemplate="%{x}: base $%{y:.2f}B<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=rng["quarter"],
+            y=rng["serviceable"],
+            mode="lines",
+            line={"color": "#555555", "dash": "dash"},
+            name="Serviceable demand (no controls)",
+            hovertemplate="%{x}: serviceable $%{y:.2f}B<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=backtest["quarter"],
+            y=backtest["actual_usd_b"],
+            mode="markers",
+            marker={"symbol": "diamond", "size": 12, "color": SIDE_COLORS["China"]},
+            name="Actual H20 sales to China (sourced)",
+            hovertext=[esc(n) for n in backtest["note"]],
+            hovertemplate="%{x}: actual $%{y:.2f}B<br>%{hovertext}<extra></extra>",
+        )
+    )
+    _layout(fig, "Nvidia China data-center revenue by quarter: scenario range and actuals", height=430)
+    fig.update_yaxes(title_text="USD billions per quarter", rangemode="tozero")
+    return fig
+
+
+def tornado_figure(t: pd.DataFrame) -> go.Figure:
+    """Total net revenue over the horizon as each input alone moves to the ends of its band."""
+    base = float(t["base"].iloc[0]) if len(t) else 0.0
+    fig = go.Figure()
+    fig.add_trace(
+        go.Bar(
+            y=t["input"],
+            x=t["low"] - base,
+            base=base,
+            orientation="h",
+            name="Pessimistic end",
+            marker_color="#D55E00",
+            customdata=t[["band"]].to_numpy(),
+            hovertemplate="%{y}: $%{x:.2f}B change (band %{customdata[0]})<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Bar(
+            y=t["input"],
+            x=t["high"] - base,
+            base=base,
+            orientation="h",
+            name="Optimistic end",
+            marker_color="#0072B2",
+            customdata=t[["band"]].to_numpy(),
+            hovertemplate="%{y}: $%{x:.2f}B change (band %{customdata[0]})<extra></extra>",
+        )
+    )
+    fig.add_vline(x=base, line={"color": "#333333", "dash": "dot"})
+    _layout(fig, "Sensitivity: total net revenue over 8 quarters (USD billions)", height=380, barmode="overlay")
+    fig.update_xaxes(title_text=f"USD billions (base: {base:.2f})")
+    return fig

@@ -27,10 +27,11 @@ class Param:
 
     key: str
     label: str
-    kind: Literal["multi", "one", "date_range"]
+    kind: Literal["multi", "one", "date_range", "number"]
     options: tuple[str, ...] = ()
     page: str | None = None  # None: shared by every page (the sidebar filters)
     bounds: tuple[dt.date, dt.date] | None = None
+    limits: tuple[float, float] | None = None  # for numbers: (minimum, maximum)
 
 
 @dataclass
@@ -76,6 +77,21 @@ def _review_dates(p: Param, values: list[str], review: Review) -> None:
         )
 
 
+def _review_number(p: Param, values: list[str], review: Review) -> None:
+    if len(values) > 1:
+        review.notices.append(f"{p.label}: given {len(values)} times; only one value is allowed.")
+        return
+    lo, hi = p.limits if p.limits else (float("-inf"), float("inf"))
+    try:
+        number = float(values[0])
+    except ValueError:
+        number = None
+    if number is None or number != number or number in (float("inf"), float("-inf")):
+        review.notices.append(f"{p.label}: {_quoted(values[0])} is not a number; the default was used.")
+    elif not lo <= number <= hi:
+        review.notices.append(f"{p.label}: {number:g} is outside {lo:g} to {hi:g}; the default was used.")
+
+
 def review_query(query: Mapping[str, Sequence[str]], params: Sequence[Param], page: str) -> Review:
     """Compare the URL's parameters with what the current page understands.
 
@@ -94,6 +110,9 @@ def review_query(query: Mapping[str, Sequence[str]], params: Sequence[Param], pa
             continue
         if p.kind == "date_range":
             _review_dates(p, values, review)
+            continue
+        if p.kind == "number":
+            _review_number(p, values, review)
             continue
         if len(values) > MAX_VALUES_PER_KEY:
             review.notices.append(f"{p.label}: more than {MAX_VALUES_PER_KEY} values; the selection was reset.")
@@ -120,6 +139,8 @@ def encode_query(values: Mapping[str, object], params: Sequence[Param], defaults
             continue
         if p.kind == "date_range":
             pairs += [(p.key, d.isoformat()) for d in value]  # type: ignore[union-attr]
+        elif p.kind == "number":
+            pairs.append((p.key, f"{value:g}"))  # type: ignore[str-format]
         elif p.kind == "multi":
             pairs += [(p.key, str(v)) for v in value]  # type: ignore[union-attr]
         elif value is not None:

@@ -5,8 +5,20 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from chipsmag import scenario
 from chipsmag.loading import Dataset
 from chipsmag.urlstate import Param
+
+# Scenario inputs in the URL: input name -> query key.
+SCENARIO_KEYS = {
+    "market_usd_b": "s_market",
+    "serviceable_pct": "s_share",
+    "licence_pct": "s_licence",
+    "licence_start": "s_start",
+    "fee_pct": "s_fee",
+    "uptake_pct": "s_uptake",
+    "substitution_pct": "s_subst",
+}
 
 RELATIONS = ("retaliation", "escalation", "quid pro quo", "concession", "de-escalation")
 
@@ -47,6 +59,13 @@ def page_params(ds: Dataset) -> list[Param]:
         Param("basis", "Basis", "multi", ("stated", "inferred"), page="linkage"),
         Param("link", "Link", "one", tuple(links["id"]) if links is not None else (), page="linkage"),
         Param("table", "Table", "one", names, page="sources"),
+        Param("preset", "Scenario preset", "one", tuple(scenario.PRESETS), page="revenue"),
+        *(
+            Param(key, scenario.LABELS[name], "number", page="revenue", limits=scenario.LIMITS[name][:2])
+            for name, key in SCENARIO_KEYS.items()
+            if name != "licence_start"
+        ),
+        Param("s_start", scenario.LABELS["licence_start"], "one", scenario.QUARTERS, page="revenue"),
     ]
 
 

@@ -70,3 +70,13 @@ def unescape(markdown: str) -> str:
 def title(spec: dict) -> str:
     t = spec["layout"].get("title", {})
     return t.get("text", "") if isinstance(t, dict) else str(t)
+
+
+def share_link(at: AppTest) -> str:
+    """The link in the sidebar's share box."""
+    return next(c.proto.code_text for c in at.get("code") if c.proto.code_text.startswith("http"))
+
+
+def frame_with(at: AppTest, *columns: str):
+    """The first dataframe on the page that has all these columns."""
+    return next(d.value for d in at.dataframe if set(columns) <= set(d.value.columns))

@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from playwright.sync_api import Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from .conftest import ROOT
 
@@ -97,6 +98,22 @@ def wait_ready(page: Page, timeout: float = 30_000) -> None:
     page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=timeout)
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
     expect(page.locator("[data-testid='stSkeleton']")).to_have_count(0, timeout=timeout)
+
+
+def choose_option(page: Page, key: str, label: str, attempts: int = 3) -> None:
+    """Pick ``label`` in the selectbox with widget key ``key`` (a react-aria combobox).
+
+    A rerun that lands while the list is open closes it, so opening is retried."""
+    box = page.locator(f".st-key-{key} [role='combobox']")
+    for attempt in range(attempts):
+        box.click()
+        try:
+            page.get_by_role("option", name=label, exact=True).click(timeout=5_000)
+            return
+        except PlaywrightTimeoutError:
+            if attempt == attempts - 1:
+                raise
+            wait_ready(page)
 
 
 def expect_no_exception(page: Page) -> None:

@@ -6,7 +6,17 @@ import datetime as dt
 
 import pytest
 
-from .apptest_helpers import PAGE_FILES, open_page, plotly_specs, texts, title, unescape, vega_specs
+from .apptest_helpers import (
+    PAGE_FILES,
+    frame_with,
+    open_page,
+    plotly_specs,
+    share_link,
+    texts,
+    title,
+    unescape,
+    vega_specs,
+)
 
 EXPECTED = {  # page: (plotly chart titles, number of Altair charts)
     "overview": (["The 2025 chain of moves (linked events only)"], 0),
@@ -15,6 +25,8 @@ EXPECTED = {  # page: (plotly chart titles, number of Altair charts)
         [
             "Nvidia revenue by fiscal year, China (incl. Hong Kong) by billing location",
             "Nvidia FY2026 quarters: total, Data Center and China",
+            "Nvidia China data-center revenue by quarter: scenario range and actuals",
+            "Sensitivity: total net revenue over 8 quarters (USD billions)",
         ],
         1,
     ),
@@ -105,7 +117,7 @@ def test_empty_filter_result_shows_an_empty_state():
 
 def test_revenue_claims_follow_the_actor_filter():
     at = open_page("revenue", actor="AMD")
-    claims = at.dataframe[0].value
+    claims = frame_with(at, "speaker", "quote")
     assert set(claims["speaker"]) == {"AMD"} and len(claims) == 3
 
 
@@ -164,9 +176,8 @@ def test_reversed_date_range_is_swapped():
 
 def test_share_box_holds_the_current_view():
     at = open_page("timeline", lever="Chips", lanes="side")
-    link = at.get("code")[0].proto.code_text
-    assert link == "http://localhost:8501/timeline?lever=Chips&lanes=side"
-    assert open_page("overview").get("code")[0].proto.code_text == "http://localhost:8501/"
+    assert share_link(at) == "http://localhost:8501/timeline?lever=Chips&lanes=side"
+    assert share_link(open_page("overview")) == "http://localhost:8501/"
 
 
 def test_a_broken_table_is_an_in_page_error_naming_the_file(data_copy, monkeypatch):
@@ -194,3 +205,54 @@ def test_bad_values_in_a_table_name_line_and_column_in_page(data_copy, monkeypat
     at = open_page("revenue")
     assert not at.exception
     assert "data/revenue.csv, line 26, column 'value_usd_m': '17k': expected a number" in unescape(at.error[0].value)
+
+
+def scenario_metrics(at) -> dict[str, str]:
+    names = ("Serviceable demand, 8 quarters", "Expected net revenue", "Revenue at risk", "Fees paid to the US")
+    return {m.label: m.value for m in at.metric if m.label in names}
+
+
+def test_scenario_defaults_and_back_test():
+    at = open_page("revenue")
+    assert scenario_metrics(at) == {
+        "Serviceable demand, 8 quarters": "$56.8B",
+        "Expected net revenue": "$5.9B",
+        "Revenue at risk": "$50.9B",
+        "Fees paid to the US": "$0.04B",
+    }
+    bt = frame_with(at, "quarter", "model", "actual", "gap")
+    assert list(bt["quarter"]) == ["Q1 FY2026", "Q2 FY2026", "Q3 FY2026"]
+    assert list(bt["actual"]) == ["$4.60B", "$0.00B", "$0.05B"]
+    assert bt["gap"].iloc[0] == "+1.08B"
+
+
+def test_scenario_presets_move_the_sliders():
+    at = open_page("revenue")
+    at.selectbox(key="preset").set_value("April 2025 ban persists").run()
+    assert at.slider(key="s_licence").value == 0
+    assert scenario_metrics(at)["Fees paid to the US"] == "$0.00B"
+    at.selectbox(key="preset").set_value("December 2025 H200 at 25%").run()
+    assert at.slider(key="s_fee").value == 25 and at.select_slider(key="s_start").value == "Q4 FY2026"
+    assert at.slider(key="s_licence").value == 100
+
+
+def test_scenario_from_a_link():
+    at = open_page("revenue", preset="December 2025 H200 at 25%", s_uptake="20", s_market="60")
+    assert at.slider(key="s_fee").value == 25  # from the preset
+    assert at.slider(key="s_uptake").value == 20 and at.slider(key="s_market").value == 60
+    assert "changed: china market size, uptake when beijing discourages" in texts(at)
+    assert share_link(at) == (
+        "http://localhost:8501/revenue?preset=December%202025%20H200%20at%2025%25&s_market=60&s_uptake=20"
+    )
+
+
+def test_invalid_scenario_values_in_a_link_are_dropped_with_a_notice():
+    at = open_page("revenue", s_fee="-5", s_uptake="nan", s_licence="abc", s_share="150", s_start="Q9")
+    assert not at.exception
+    notice = unescape(next(w.value for w in at.warning if "Parts of this link" in w.value))
+    assert "Fee to the US government: -5 is outside 0 to 50; the default was used." in notice
+    assert "Uptake when Beijing discourages: 'nan' is not a number; the default was used." in notice
+    assert "Licence probability: 'abc' is not a number; the default was used." in notice
+    assert "Share export-compliant parts can serve: 150 is outside 0 to 100; the default was used." in notice
+    assert "Licence start: 'Q9' not recognised and dropped." in notice
+    assert at.slider(key="s_fee").value == 15 and at.slider(key="s_uptake").value == 0.7

@@ -7,14 +7,22 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from .browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, expect_no_exception, streamlit_server, wait_ready
+from .browser import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    choose_option,
+    expect_no_exception,
+    streamlit_server,
+    wait_ready,
+)
 
 pytestmark = pytest.mark.browser
 
 PAGES = {  # url path: (page title, plotly charts, Altair charts)
     "": ("Chips for magnets", 1, 0),
     "timeline": ("Timeline", 1, 0),
-    "revenue": ("Revenue at risk", 2, 1),
+    "revenue": ("Revenue at risk", 4, 1),
     "supply": ("Supply", 1, 4),
     "linkage": ("Chips for magnets", 2, 0),
     "sources": ("Sources & data", 0, 0),
@@ -176,3 +184,43 @@ def test_clicking_a_link_on_the_chart_opens_its_evidence(page: Page, server: str
     card = page.locator(".st-key-link_card")
     expect(card).to_contain_text("Quid pro quo (stated)")
     expect(card).to_contain_text("Sources:")
+
+
+def scenario_state(page: Page) -> dict[str, str]:
+    values = {
+        key: page.locator(f".st-key-{key} input[type='range']").first.input_value()
+        for key in ("s_market", "s_share", "s_licence", "s_fee", "s_uptake", "s_subst")
+    }
+    values["net"] = page.locator("[data-testid='stMetric']", has_text="Expected net revenue").inner_text()
+    values["at_risk"] = page.locator("[data-testid='stMetric']", has_text="Revenue at risk").inner_text()
+    return values
+
+
+def test_a_moved_scenario_is_a_link(browser: Browser, server: str):
+    first = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = first.new_page()
+    page.goto(f"{server}/revenue")
+    wait_ready(page)
+    choose_option(page, "preset", "December 2025 H200 at 25%")
+    page.wait_for_url(re.compile(r"preset=December"))
+    wait_ready(page)
+    expect(page.locator(".st-key-s_fee input[type='range']")).to_have_value("25")
+    thumb = page.locator(".st-key-s_uptake input[type='range']")
+    thumb.focus()
+    for _ in range(5):
+        thumb.press("ArrowRight")
+    page.wait_for_url(re.compile(r"s_uptake=1\.2"))
+    wait_ready(page)
+    moved = scenario_state(page)
+    assert moved["s_uptake"] == "1.2" and moved["s_fee"] == "25"
+    link = page.locator("[data-testid='stSidebar'] [data-testid='stCode'] code").inner_text().strip()
+    assert "preset=December%202025%20H200%20at%2025%25" in link and "s_uptake=1.2" in link
+    first.close()
+
+    fresh = browser.new_context(viewport={"width": 1400, "height": 1000})
+    other = fresh.new_page()
+    other.goto(link)
+    wait_ready(other)
+    expect_no_exception(other)
+    assert scenario_state(other) == moved
+    fresh.close()

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from urllib.parse import parse_qs
 
+import pytest
+
 from chipsmag.urlstate import Param, encode_query, review_query, share_url
 
 BOUNDS = (dt.date(2018, 7, 1), dt.date(2025, 12, 8))
@@ -78,3 +80,25 @@ def test_encode_dates_as_iso():
 def test_share_url_joins_base_page_and_query():
     assert share_url("http://h:1", "timeline", "lanes=side") == "http://h:1/timeline?lanes=side"
     assert share_url("http://h:1/", "", "") == "http://h:1/"
+
+
+NUMBER = [Param("s_fee", "Fee", "number", page="revenue", limits=(0, 50))]
+
+
+@pytest.mark.parametrize(
+    ("value", "notice"),
+    [
+        ("-5", "Fee: -5 is outside 0 to 50; the default was used."),
+        ("NaN", "Fee: 'NaN' is not a number; the default was used."),
+        ("Infinity", "Fee: 'Infinity' is not a number; the default was used."),
+        ("fifteen", "Fee: 'fifteen' is not a number; the default was used."),
+    ],
+)
+def test_numbers_outside_their_limits(value, notice):
+    assert review_query({"s_fee": [value]}, NUMBER, "revenue").notices == [notice]
+    assert review_query({"s_fee": ["25"]}, NUMBER, "revenue").notices == []
+
+
+def test_numbers_encode_compactly():
+    assert encode_query({"s_fee": 25.0}, NUMBER, {"s_fee": 15.0}) == "s_fee=25"
+    assert encode_query({"s_fee": 15.0}, NUMBER, {"s_fee": 15.0}) == ""

@@ -1,0 +1,238 @@
+"""A scenario model of Nvidia's China data-center revenue at risk, by quarter (no Streamlit).
+
+For quarter i of the horizon (Q1 FY2026 .. Q4 FY2027), in USD billions:
+
+    serviceable_i = market / 4 x serviceable_share x (1 - substitution) ^ (i / 4)
+    free_i        = serviceable_i x unrestricted_fraction_i           (sales before the licence rule)
+    licensed_i    = (serviceable_i - free_i) x licence_probability    (from the licence start on)
+    sold_i        = licensed_i x uptake_i                             (uptake < 1 once Beijing discourages)
+    fee_i         = sold_i x fee
+    net_i         = free_i + sold_i - fee_i
+    at_risk_i     = serviceable_i - net_i
+
+Each default is read from a sourced figure in data/; ``DEFAULT_NOTES`` gives the derivation.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, replace
+
+import pandas as pd
+
+QUARTERS = (
+    "Q1 FY2026",
+    "Q2 FY2026",
+    "Q3 FY2026",
+    "Q4 FY2026",
+    "Q1 FY2027",
+    "Q2 FY2027",
+    "Q3 FY2027",
+    "Q4 FY2027",
+)
+# The H20 licence requirement came on 2025-04-09 (E28); Q1 FY2026 ran 2025-01-27 to 2025-04-27,
+# so 72 of its 90 days were before the rule: 0.8 of the quarter sold without restriction.
+UNRESTRICTED_FRACTION = {"Q1 FY2026": 72 / 90}
+# Beijing discouraged H20 purchases from 2025-08-12 (E48), inside Q3 FY2026.
+DISCOURAGED_FROM = "Q3 FY2026"
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """Inputs, in the units of the sliders (percentages as 0-100)."""
+
+    market_usd_b: float = 50.0
+    serviceable_pct: float = 56.8
+    licence_pct: float = 100.0
+    licence_start: str = "Q3 FY2026"
+    fee_pct: float = 15.0
+    uptake_pct: float = 0.7
+    substitution_pct: float = 0.0
+
+
+LIMITS = {  # input: (minimum, maximum, step)
+    "market_usd_b": (0.0, 150.0, 1.0),
+    "serviceable_pct": (0.0, 100.0, 0.1),
+    "licence_pct": (0.0, 100.0, 1.0),
+    "fee_pct": (0.0, 50.0, 1.0),
+    "uptake_pct": (0.0, 100.0, 0.1),
+    "substitution_pct": (0.0, 50.0, 1.0),
+}
+
+DEFAULT_NOTES = {
+    "market_usd_b": "About $50B a year: Jensen Huang, 2025-05-06 (CNBC), 2025-05-19 (Stratechery), 2025-05-28 "
+    "(Q1 FY2026 call), 2025-08-27 (claims C04, C07, C11, C16).",
+    "serviceable_pct": "56.8%, computed: Q1 FY2026 H20 demand of $4.6B sold plus $2.5B that could not ship "
+    "(C12, C09), times 4 quarters, over the $50B market: (4.6 + 2.5) x 4 / 50.",
+    "licence_pct": "100% from the licence start: licences began 2025-08-08 with assurances they would be granted "
+    "(E42, E46).",
+    "licence_start": "Q3 FY2026: H20 licences began 2025-08-08 (E46).",
+    "fee_pct": "15% of China revenue from H20/MI308 sales paid to the US government (C14); 25% for H200 (C19).",
+    "uptake_pct": "0.7%, computed: Q3 FY2026 H20 sales of about $50M (C18) over the $7.1B a quarter that Q1 "
+    "demand implies. Calibrated on Q3 FY2026, so that quarter is not an out-of-sample test.",
+    "substitution_pct": "No sourced estimate of substitution by domestic chips exists in the data: 0 by default.",
+}
+
+PRESETS = {
+    "April 2025 ban persists": replace(Assumptions(), licence_pct=0.0),
+    "July 2025 resumption, 15% fee": Assumptions(),
+    "December 2025 H200 at 25%": replace(Assumptions(), licence_start="Q4 FY2026", fee_pct=25.0),
+}
+DEFAULT_PRESET = "July 2025 resumption, 15% fee"
+PRESET_NOTES = {
+    "April 2025 ban persists": "No licences: the April 2025 licence requirement (E28) is never lifted.",
+    "July 2025 resumption, 15% fee": "H20 licences from Q3 FY2026 with the 15% fee (E42, E46); buyers discouraged "
+    "by Beijing from Q3 (E48).",
+    "December 2025 H200 at 25%": "Licences for H200 from Q4 FY2026 with a 25% fee (E59); uptake as in the "
+    "default. No source gives H200-specific demand, so the serviceable share is unchanged.",
+}
+
+
+def validate(a: Assumptions) -> list[str]:
+    """What is wrong with a set of assumptions (empty when valid)."""
+    problems = []
+    for name, (lo, hi, _step) in LIMITS.items():
+        value = getattr(a, name)
+        if not isinstance(value, int | float) or value != value or not lo <= value <= hi:
+            problems.append(f"{name} must be a number from {lo:g} to {hi:g}, got {value!r}")
+    if a.licence_start not in QUARTERS:
+        problems.append(f"licence_start must be one of {', '.join(QUARTERS)}, got {a.licence_start!r}")
+    return problems
+
+
+def run(a: Assumptions) -> pd.DataFrame:
+    """Quarter-by-quarter outputs in USD billions."""
+    problems = validate(a)
+    if problems:
+        raise ValueError("; ".join(problems))
+    start = QUARTERS.index(a.licence_start)
+    discouraged = QUARTERS.index(DISCOURAGED_FROM)
+    rows = []
+    for i, quarter in enumerate(QUARTERS):
+        serviceable = a.market_usd_b / 4 * a.serviceable_pct / 100 * (1 - a.substitution_pct / 100) ** (i / 4)
+        free = serviceable * UNRESTRICTED_FRACTION.get(quarter, 0.0)
+        licensed = (serviceable - free) * a.licence_pct / 100 if i >= start else 0.0
+        uptake = a.uptake_pct / 100 if i >= discouraged else 1.0
+        sold = licensed * uptake
+        fee = sold * a.fee_pct / 100
+        net = free + sold - fee
+        rows.append(
+            {
+                "quarter": quarter,
+                "fiscal_year": quarter.split()[1],
+                "serviceable": serviceable,
+                "unrestricted": free,
+                "licensed_sales": sold,
+                "fee": fee,
+                "net": net,
+                "at_risk": serviceable - net,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def by_year(quarters: pd.DataFrame) -> pd.DataFrame:
+    cols = ["serviceable", "unrestricted", "licensed_sales", "fee", "net", "at_risk"]
+    return quarters.groupby("fiscal_year", as_index=False)[cols].sum()
+
+
+# Uncertainty bands used for the low/high range and the tornado: (pessimistic, optimistic) moves.
+BANDS = {
+    "market_usd_b": ("x0.8", "x1.2"),
+    "serviceable_pct": (-15.0, 15.0),
+    "licence_pct": (-25.0, 25.0),
+    "licence_start": (1, -1),  # quarters later / earlier
+    "fee_pct": (10.0, -10.0),
+    "uptake_pct": (-10.0, 10.0),
+    "substitution_pct": (10.0, -10.0),
+}
+LABELS = {
+    "market_usd_b": "China market size",
+    "serviceable_pct": "Share export-compliant parts can serve",
+    "licence_pct": "Licence probability",
+    "licence_start": "Licence start",
+    "fee_pct": "Fee to the US government",
+    "uptake_pct": "Uptake when Beijing discourages",
+    "substitution_pct": "Substitution by domestic chips",
+}
+
+
+def band_text(name: str) -> str:
+    down, up = BANDS[name]
+    if name == "licence_start":
+        return "one quarter later / earlier"
+    if isinstance(down, str):
+        return f"{down.replace('x', '×')} / {up.replace('x', '×')}"
+    return f"{down:+g} / {up:+g} points"
+
+
+def _moved(a: Assumptions, name: str, move) -> Assumptions:
+    if name == "licence_start":
+        i = min(max(QUARTERS.index(a.licence_start) + move, 0), len(QUARTERS) - 1)
+        return replace(a, licence_start=QUARTERS[i])
+    value = getattr(a, name)
+    value = value * float(move[1:]) if isinstance(move, str) else value + move
+    lo, hi, _step = LIMITS[name]
+    return replace(a, **{name: min(max(value, lo), hi)})
+
+
+def scenario_range(a: Assumptions) -> pd.DataFrame:
+    """Net revenue per quarter at the pessimistic end of every band, the base, and the optimistic end."""
+    low, high = a, a
+    for name, (down, up) in BANDS.items():
+        low, high = _moved(low, name, down), _moved(high, name, up)
+    out = run(a)[["quarter", "serviceable", "net", "at_risk"]].rename(columns={"net": "base"})
+    out["low"] = run(low)["net"]
+    out["high"] = run(high)["net"]
+    return out
+
+
+def tornado(a: Assumptions) -> pd.DataFrame:
+    """Total net revenue over the horizon when each input alone moves to the ends of its band."""
+    base = run(a)["net"].sum()
+    rows = []
+    for name, (down, up) in BANDS.items():
+        low, high = run(_moved(a, name, down))["net"].sum(), run(_moved(a, name, up))["net"].sum()
+        rows.append(
+            {
+                "input": LABELS[name],
+                "low": low,
+                "high": high,
+                "base": base,
+                "swing": abs(high - low),
+                "band": band_text(name),
+            }
+        )
+    return pd.DataFrame(rows).sort_values("swing", ascending=True).reset_index(drop=True)
+
+
+# Sourced actuals for the back-test: what H20-class sales to China were, per quarter.
+BACKTEST = (
+    ("Q1 FY2026", "claims", "C12", "H20 sales of $4.6B before the rule; $2.5B more could not ship (C09)."),
+    ("Q2 FY2026", "events", "E49", "'No H20 sales to China-based customers'."),
+    ("Q3 FY2026", "claims", "C18", "H20 sales of about $50M."),
+)
+
+
+def backtest(a: Assumptions, claims: pd.DataFrame) -> pd.DataFrame:
+    """The model's H20-class China sales (before the fee) against the sourced actuals."""
+    model = run(a).set_index("quarter")
+    values = claims.set_index("id")["value"]
+    rows = []
+    for quarter, table, ref, note in BACKTEST:
+        actual = values[ref] / 1000 if table == "claims" else 0.0
+        modelled = model.at[quarter, "unrestricted"] + model.at[quarter, "licensed_sales"]
+        rows.append(
+            {
+                "quarter": quarter,
+                "model_usd_b": modelled,
+                "actual_usd_b": actual,
+                "gap_usd_b": modelled - actual,
+                "reference": ref,
+                "note": note,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def as_dict(a: Assumptions) -> dict:
+    return asdict(a)
