@@ -5,14 +5,17 @@ the link a visitor arrived with, and the share box. Pages stay thin; see compone
 pure package chipsmag/.
 """
 
+import time
+
 import streamlit as st
 
 from chipsmag.filters import date_bounds
-from components import urlbind
-from components.data import dataset
+from components import timing, urlbind
+from components.data import dataset, dated_events
 from components.filters import shared_params, sidebar
 from components.registry import FALLBACK_BOUNDS, PAGES, page_key, page_params
 
+started = time.perf_counter()
 st.set_page_config(
     page_title="Chips for magnets",
     page_icon=":material/swap_horiz:",
@@ -25,7 +28,7 @@ ds = dataset()
 actors = ds.tables.get("actors")
 actor_names = dict(zip(actors["id"], actors["name"], strict=True)) if actors is not None else {}
 events = ds.tables.get("events")
-bounds = date_bounds(events) if events is not None else FALLBACK_BOUNDS
+bounds = date_bounds(dated_events(ds)) if events is not None else FALLBACK_BOUNDS
 
 # Navigation and the arrival review (before any bound widget reads the URL).
 pages = [st.Page(p.file, title=p.title, icon=p.icon, url_path=p.path, default=not p.path) for p in PAGES]
@@ -45,3 +48,4 @@ with st.sidebar:
 urlbind.show_notices(this_page)
 current.run()
 urlbind.share_box(current.url_path)
+timing.record(this_page, started)

@@ -6,7 +6,7 @@ from chipsmag import charts, metrics
 from chipsmag.filters import apply_dates, apply_to_events, apply_to_links
 from chipsmag.text import format_event_date, md_escape
 from components import layout, sources, urlbind
-from components.data import dataset, require
+from components.data import dataset, dated_events, require
 from components.registry import RELATIONS, param
 
 ds = dataset()
@@ -36,7 +36,7 @@ urlbind.register(param(ds, "relation"), relations, [])
 urlbind.register(param(ds, "basis"), basis, [])
 layout.filtered_line(f, actor_names, "events, links and tariff steps")
 
-events = apply_to_events(t["events"], f)
+events = apply_to_events(dated_events(ds), f)
 links = apply_to_links(t["links"], events["id"])
 if relations:
     links = links[links["relation"].isin(relations)]
@@ -57,6 +57,11 @@ if links.empty:
 else:
     fig = charts.linkage_figure(events, links, tariffs, names, st.session_state.get("link"), period)
     st.plotly_chart(fig, key="lk_chart", on_select="rerun", selection_mode="points", config={"displaylogo": False})
+    if len(links) > charts.MAX_DRAWN_LINKS:
+        st.caption(
+            f"{len(links):,} links match: the chart draws the {charts.MAX_DRAWN_LINKS} most recent. "
+            "Narrow the filters to see the others."
+        )
     sources.caption(
         t["sources"],
         metrics.sources_of(links) + metrics.sources_of(tariffs),
@@ -69,10 +74,26 @@ else:
 left, right = st.columns([2, 3])
 with left:
     ev = t["events"].set_index("id")
-    labels = {r.id: f"{r.id} · {r.from_event} → {r.to_event} · {r.relation}" for r in t["links"].itertuples()}
-    chosen = urlbind.id_select(st, param(ds, "link"), labels, "Link card", help="Pick a link to read its evidence.")
+    link_by_id = t["links"].set_index("id")
+
+    def link_labels(ids: list[str]) -> dict[str, str]:
+        rows = link_by_id.loc[ids]
+        return {
+            i: f"{i} · {a} → {b} · {r}"
+            for i, a, b, r in zip(ids, rows["from_event"], rows["to_event"], rows["relation"], strict=True)
+        }
+
+    chosen = urlbind.id_select(
+        st,
+        param(ds, "link"),
+        links["id"].tolist(),
+        link_labels,
+        "Link card",
+        help="Pick a link to read its evidence.",
+        what="links",
+    )
     if chosen:
-        link = t["links"].set_index("id").loc[chosen]
+        link = link_by_id.loc[chosen]
         with st.container(border=True, key="link_card"):
             a, b = ev.loc[link["from_event"]], ev.loc[link["to_event"]]
             st.markdown(f"**{md_escape(link['relation'].capitalize())}** ({md_escape(link['basis'])})")
@@ -90,7 +111,7 @@ with right:
 
 st.markdown(f"**{len(links)} of {len(t['links'])} links**")
 st.dataframe(
-    links[["id", "from_event", "to_event", "relation", "basis", "evidence", "source_ids"]],
+    layout.table_rows(links[["id", "from_event", "to_event", "relation", "basis", "evidence", "source_ids"]], "links"),
     hide_index=True,
     key="lk_table",
 )

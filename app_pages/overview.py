@@ -6,7 +6,7 @@ from chipsmag import charts, metrics
 from chipsmag.filters import apply_to_events, apply_to_links
 from chipsmag.text import format_event_date, md_escape, usd_m
 from components import layout, sources
-from components.data import dataset, require
+from components.data import dataset, dated_events, require
 
 ds = dataset()
 st.title("Chips for magnets")
@@ -94,14 +94,15 @@ st.subheader("The 2025 chain of moves")
 f = layout.filters()
 actor_names = dict(zip(t["actors"]["id"], t["actors"]["name"], strict=True))
 layout.filtered_line(f, actor_names, "this chart")
-visible = apply_to_events(t["events"], f)
+visible = apply_to_events(dated_events(ds), f)
 links = apply_to_links(t["links"], visible["id"])
-chain_ids = set(links["from_event"]) | set(links["to_event"])
-chain = visible[visible["id"].isin(chain_ids) & visible["date"].str.startswith("2025")]
+chain = charts.chain_events(visible, links)
 if chain.empty:
     layout.empty_state("linked 2025 events")
 else:
-    st.plotly_chart(charts.chain_figure(visible, links), key="ov_chain", config={"displaylogo": False})
+    st.plotly_chart(charts.chain_figure(chain), key="ov_chain", config={"displaylogo": False})
+    if len(chain) > charts.MAX_CHAIN_EVENTS:
+        st.caption(f"Showing the first {charts.MAX_CHAIN_EVENTS} of {len(chain):,} linked 2025 events.")
     sources.caption(src, metrics.sources_of(chain), "Links and their evidence: see the Chips for magnets page.")
     quote = t["links"].set_index("id").loc["L17"]
     st.markdown(f"> {md_escape(quote['evidence'])}  \n> — reported {md_escape(format_event_date('2025-07-16', 'day'))}")

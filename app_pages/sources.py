@@ -5,7 +5,7 @@ import streamlit as st
 
 from chipsmag.filters import apply_to_events
 from components import layout, urlbind
-from components.data import data_dir, dataset
+from components.data import data_dir, dataset, dated_events
 from components.registry import param
 
 ds = dataset()
@@ -63,7 +63,7 @@ for i, res_i in enumerate(ds.descriptor["resources"]):
     if path.exists():
         cols[i % 3].download_button(
             f"{res_i['title']} ({res_i['path']})",
-            data=path.read_bytes(),
+            data=path.read_bytes,
             file_name=res_i["path"],
             mime="text/csv",
             key=f"dl_{res_i['name']}",
@@ -75,7 +75,7 @@ if "events" in ds.tables and "actors" in ds.tables:
     layout.filtered_line(
         f, dict(zip(ds.tables["actors"]["id"], ds.tables["actors"]["name"], strict=True)), "this download"
     )
-    visible = apply_to_events(ds.tables["events"], f).drop(columns="plot_date")
+    visible = apply_to_events(dated_events(ds), f).drop(columns="plot_date")
     layout.download(visible, "events_filtered", f"Events in the current filter ({len(visible)} rows, CSV)", "dl_view")
 
 # 4. Problems, if any.

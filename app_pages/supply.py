@@ -5,7 +5,7 @@ import streamlit as st
 from chipsmag import charts, metrics
 from chipsmag.filters import apply_dates, apply_to_events
 from components import layout, sources, urlbind
-from components.data import dataset, require
+from components.data import dataset, dated_events, require
 from components.registry import param
 
 ds = dataset()
@@ -41,9 +41,9 @@ sources.caption(
 # 2. China's share per stage, per source.
 st.subheader("China's share depends on the stage")
 shares = metrics.china_stage_shares(t["supply"])
-st.altair_chart(charts.stage_share_chart(shares, names), key="sp_stages")
-conc = metrics.stage_concentration(t["supply"])
-st.altair_chart(charts.hhi_chart(conc), key="sp_hhi")
+st.vega_lite_chart(charts.stage_share_chart(shares, names), key="sp_stages")
+conc = metrics.stage_concentration(t["supply"], shares)
+st.vega_lite_chart(charts.hhi_chart(conc), key="sp_hhi")
 st.caption(
     "HHI = sum of squared percentage shares. Mining and reserves: USGS 2024 country data, 'other countries' "
     "left out. Refining and magnets: only China's share is published, so China's share squared is a lower bound."
@@ -67,7 +67,7 @@ if exports.empty:
     layout.empty_state("months of export data")
 else:
     first, last = exports["month"].min(), exports["month"].max()
-    marks = apply_to_events(t["events"], f)
+    marks = apply_to_events(dated_events(ds), f)
     marks = marks[(marks["lever"] == "magnets") & (marks["date"].str[:7] >= first) & (marks["date"].str[:7] <= last)]
     st.plotly_chart(charts.magnet_exports_figure(exports, marks), key="sp_magnets", config={"displaylogo": False})
     sources.caption(
@@ -80,7 +80,7 @@ else:
 
 # 4. Gallium, germanium, graphite.
 st.subheader("Gallium, germanium and graphite")
-st.altair_chart(charts.minerals_chart(t["supply"], names), key="sp_minerals")
+st.vega_lite_chart(charts.minerals_chart(t["supply"], names), key="sp_minerals")
 minerals = t["supply"][t["supply"]["mineral"].isin(["gallium", "germanium", "graphite"])]
 sources.caption(
     src,

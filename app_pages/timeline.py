@@ -3,11 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from chipsmag import charts
+from chipsmag import charts, metrics
 from chipsmag.filters import CATEGORY_LABELS, apply_to_events
 from chipsmag.text import format_event_date, md_escape
 from components import layout, sources, urlbind
-from components.data import dataset, require
+from components.data import dataset, dated_events, require
 from components.registry import param
 
 ds = dataset()
@@ -31,7 +31,7 @@ lanes = st.radio(
 )
 urlbind.register(param(ds, "lanes"), lanes, "lever")
 layout.filtered_line(f, actor_names, "chart and table")
-events = apply_to_events(t["events"], f)
+events = apply_to_events(dated_events(ds), f)
 
 
 # 2. A click on the chart or a row of the table selects an event (applied before the card's widget).
@@ -44,7 +44,7 @@ def _picked() -> str | None:
             st.session_state["_tl_seen"] = (kind, str(value))
             if kind == "chart":
                 return str(points[0]["customdata"][0])
-            ordered = events.sort_values("plot_date")
+            ordered = events.sort_values("plot_date").head(layout.MAX_TABLE_ROWS)
             return str(ordered.iloc[rows[0]]["id"]) if rows[0] < len(ordered) else None
     return None
 
@@ -58,31 +58,37 @@ if events.empty:
 else:
     fig = charts.timeline_figure(events, t["actors"], lanes, actor_names, source_names, st.session_state.get("event"))
     st.plotly_chart(fig, key="tl_chart", on_select="rerun", selection_mode="points", config={"displaylogo": False})
-    st.caption(
-        "Hollow markers: context-only events. Month-only dates are drawn at mid-month. "
-        "Click a marker, or a row below, to open its card."
-    )
-    sources.caption(t["sources"], sorted(set(";".join(events["source_ids"]).split(";"))))
+    if len(events) > charts.MAX_EVENT_POINTS:
+        st.caption(
+            f"{len(events):,} events are too many to draw one by one: markers show monthly counts. "
+            "Narrow the filters to see and click individual events."
+        )
+    else:
+        st.caption(
+            "Hollow markers: context-only events. Month-only dates are drawn at mid-month. "
+            "Click a marker, or a row below, to open its card."
+        )
+    sources.caption(t["sources"], metrics.sources_of(events))
 
 # 3. Table and card.
 left, right = st.columns([3, 2])
 with left:
-    st.markdown(f"**{len(events)} of {len(t['events'])} events**")
+    st.markdown(f"**{len(events):,} of {len(t['events']):,} events**")
     first_source = t["sources"].set_index("id")["url"]
+    shown = layout.table_rows(events.sort_values("plot_date"), "events")  # format only what is shown
     table = pd.DataFrame(
         {
-            "id": events["id"],
-            "date": [format_event_date(d, p) for d, p in zip(events["date"], events["date_precision"], strict=True)],
-            "title": events["title"],
-            "category": events["category"].map(CATEGORY_LABELS),
-            "lever": events["lever"],
-            "actors": events["actors"].map(lambda a: ", ".join(actor_names[x] for x in a.split(";"))),
-            "source": events["source_ids"].map(lambda s: first_source.get(s.split(";")[0])),
-            "plot_date": events["plot_date"],
+            "id": shown["id"],
+            "date": [format_event_date(d, p) for d, p in zip(shown["date"], shown["date_precision"], strict=True)],
+            "title": shown["title"],
+            "category": shown["category"].map(CATEGORY_LABELS),
+            "lever": shown["lever"],
+            "actors": shown["actors"].map(lambda a: ", ".join(actor_names[x] for x in a.split(";"))),
+            "source": shown["source_ids"].map(lambda s: first_source.get(s.split(";")[0])),
         }
-    ).sort_values("plot_date")
+    )
     st.dataframe(
-        table.drop(columns="plot_date"),
+        table,
         key="tl_table",
         on_select="rerun",
         selection_mode="single-row",
@@ -93,19 +99,26 @@ with left:
     layout.download(events.drop(columns="plot_date"), "events_filtered", "Download these events (CSV)", "tl_dl")
 
 with right:
-    labels = {
-        i: f"{i} · {format_event_date(d, p)} · {title}"
-        for i, d, p, title in zip(
-            t["events"]["id"],
-            t["events"]["date"],
-            t["events"]["date_precision"],
-            t["events"]["title"],
-            strict=True,
-        )
-    }
-    chosen = urlbind.id_select(st, param(ds, "event"), labels, "Event card", help="Pick an event to read its card.")
+    by_id = t["events"].set_index("id")
+
+    def event_labels(ids: list[str]) -> dict[str, str]:
+        rows = by_id.loc[ids]
+        return {
+            i: f"{i} · {format_event_date(d, p)} · {title}"
+            for i, d, p, title in zip(ids, rows["date"], rows["date_precision"], rows["title"], strict=True)
+        }
+
+    chosen = urlbind.id_select(
+        st,
+        param(ds, "event"),
+        events.sort_values("plot_date")["id"].tolist(),
+        event_labels,
+        "Event card",
+        help="Pick an event to read its card.",
+        what="events",
+    )
     if chosen:
-        ev = t["events"].set_index("id").loc[chosen]
+        ev = by_id.loc[chosen]
         with st.container(border=True, key="event_card"):
             st.markdown(f"### {md_escape(ev['title'])}")
             badge = " · context only" if ev["context_only"] else ""

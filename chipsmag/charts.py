@@ -13,9 +13,8 @@ import html
 import altair as alt
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
-from chipsmag.filters import CATEGORY_LABELS, LEVER_LABELS
+from chipsmag.filters import CATEGORY_LABELS, LEVER_LABELS, ids_in
 from chipsmag.metrics import STAGE_LABELS
 from chipsmag.text import format_event_date
 
@@ -48,43 +47,64 @@ KIND_COLORS = {
 LEVER_LANES = ("chips", "both", "magnets")
 SIDE_LANES = ("US government", "China government", "Companies", "Other governments")
 FONT = "Source Sans Pro, sans-serif"
+# Above these sizes a chart aggregates or draws a bounded subset, and says so: a page must stay
+# light however large the data grows.
+MAX_EVENT_POINTS = 1500
+MAX_DRAWN_LINKS = 400
+MAX_CHAIN_EVENTS = 40
+MAX_EVENT_LINES = 40
 
 
 def esc(value: object) -> str:
     return html.escape("" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value))
 
 
-def _layout(fig: go.Figure, title: str, height: int = 420, **extra) -> go.Figure:
-    """Apply the shared look. Builds a fresh dict each call: nothing shared is mutated."""
-    fig.update_layout(
-        title={"text": esc(title), "x": 0, "xanchor": "left", "font": {"size": 16}},
-        height=height,
-        margin={"l": 10, "r": 10, "t": 50, "b": 10},
-        font={"family": FONT, "size": 13},
-        plot_bgcolor="white",
-        hoverlabel={"align": "left"},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0},
-        **extra,
-    )
-    fig.update_xaxes(showgrid=True, gridcolor="#eeeeee", zeroline=False)
-    fig.update_yaxes(showgrid=True, gridcolor="#eeeeee", zeroline=False)
-    return fig
+# ---------------------------------------------------------------------------
+# Plotly figures are assembled as plain data and turned into a Figure once: building them
+# through graph_objects' incremental API (add_trace, update_layout) costs several times more
+# server time for the same figure.
+# ---------------------------------------------------------------------------
+
+
+def _axis(**props) -> dict:
+    return {"showgrid": True, "gridcolor": "#eeeeee", "zeroline": False, **props}
+
+
+class Spec:
+    """A figure under construction: a list of traces and a layout dict (fresh per figure)."""
+
+    def __init__(self, title: str, height: int = 420, **layout) -> None:
+        self.data: list[dict] = []
+        self.layout: dict = {
+            "title": {"text": esc(title), "x": 0, "xanchor": "left", "font": {"size": 16}},
+            "height": height,
+            "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
+            "font": {"family": FONT, "size": 13},
+            "plot_bgcolor": "white",
+            "hoverlabel": {"align": "left"},
+            "legend": {"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0},
+            "xaxis": _axis(),
+            "yaxis": _axis(),
+            **layout,
+        }
+
+    def add(self, trace: dict, yaxis: str | None = None) -> None:
+        self.data.append({**trace, "yaxis": yaxis} if yaxis else trace)
+
+    def axis(self, name: str, **props) -> None:
+        self.layout.setdefault(name, _axis()).update(props)
+
+    def figure(self) -> go.Figure:
+        return go.Figure({"data": self.data, "layout": self.layout})
+
+
+def _hover(texts) -> dict:
+    return {"hovertext": list(texts), "hovertemplate": "%{hovertext}<extra></extra>"}
 
 
 # ---------------------------------------------------------------------------
 # Events on a time axis.
 # ---------------------------------------------------------------------------
-
-
-def side_of(actor_id: str, actors: pd.DataFrame) -> str:
-    row = actors.set_index("id").loc[actor_id]
-    if row["kind"] == "company":
-        return "Companies"
-    if row["country"] == "US":
-        return "US government"
-    if row["country"] == "CN":
-        return "China government"
-    return "Other governments"
 
 
 def _stack_offsets(dates: pd.Series, gap_days: int = 25) -> list[float]:
@@ -104,20 +124,27 @@ def _stack_offsets(dates: pd.Series, gap_days: int = 25) -> list[float]:
     return offsets
 
 
+def lane_of(events: pd.DataFrame, lanes: str, actors: pd.DataFrame) -> tuple[pd.Series, tuple[str, ...]]:
+    """Each event's lane name, and the lanes in display order (top first)."""
+    if lanes == "side":
+        first = events["actors"].str.split(";").str[0]
+        table = actors.set_index("id")
+        side = pd.Series("Other governments", index=table.index)
+        side[table["country"] == "US"] = "US government"
+        side[table["country"] == "CN"] = "China government"
+        side[table["kind"] == "company"] = "Companies"
+        return first.map(side), SIDE_LANES
+    return events["lever"].map(LEVER_LABELS), tuple(LEVER_LABELS[lv] for lv in LEVER_LANES)
+
+
 def event_positions(events: pd.DataFrame, lanes: str, actors: pd.DataFrame) -> pd.DataFrame:
     """Lane and y position of each event (events need plot_date)."""
     ev = events.sort_values("plot_date").copy()
-    if lanes == "side":
-        names = SIDE_LANES
-        ev["lane"] = [side_of(a.split(";")[0], actors) for a in ev["actors"]]
-    else:
-        names = tuple(LEVER_LABELS[lv] for lv in LEVER_LANES)
-        ev["lane"] = ev["lever"].map(LEVER_LABELS)
+    ev["lane"], names = lane_of(ev, lanes, actors)
     index = {name: len(names) - 1 - i for i, name in enumerate(names)}
     ev["y"] = ev["lane"].map(index).astype(float)
-    for lane, group in ev.groupby("lane"):
+    for _lane, group in ev.groupby("lane"):
         ev.loc[group.index, "y"] += _stack_offsets(group["plot_date"])
-        del lane
     ev.attrs["lane_names"] = names
     return ev
 
@@ -136,6 +163,49 @@ def _event_hover(ev: pd.DataFrame, actor_names: dict[str, str], source_names: di
     return out
 
 
+def _lane_axis(spec: Spec, names: tuple[str, ...]) -> None:
+    spec.axis(
+        "yaxis",
+        tickvals=[len(names) - 1 - i for i in range(len(names))],
+        ticktext=[esc(n) for n in names],
+        range=[-0.6, len(names) - 0.4],
+        fixedrange=True,
+    )
+
+
+def timeline_counts_figure(events: pd.DataFrame, actors: pd.DataFrame, lanes: str) -> go.Figure:
+    """Monthly counts per lane and category: the timeline when events are too many to draw one by one."""
+    lane, names = lane_of(events, lanes, actors)
+    frame = pd.DataFrame(
+        {"month": events["plot_date"].to_numpy().astype("datetime64[M]"), "lane": lane, "category": events["category"]}
+    )
+    counts = frame.groupby(["month", "lane", "category"]).size().reset_index(name="n")
+    index = {name: len(names) - 1 - i for i, name in enumerate(names)}
+    offsets = {c: (i - 3) * 0.08 for i, c in enumerate(CATEGORY_COLORS)}
+    biggest = max(int(counts["n"].max()), 1) if len(counts) else 1
+    title_lanes = "side (first actor)" if lanes == "side" else "lever"
+    spec = Spec(f"{len(events):,} events by {title_lanes}: monthly counts (marker area)", 120 + 90 * len(names))
+    for category, color in CATEGORY_COLORS.items():
+        part = counts[counts["category"] == category]
+        if part.empty:
+            continue
+        spec.add(
+            {
+                "type": "scatter",
+                "x": part["month"],
+                "y": part["lane"].map(index) + offsets[category],
+                "mode": "markers",
+                "name": CATEGORY_LABELS[category],
+                "marker": {"color": color, "size": 5 + 20 * (part["n"] / biggest) ** 0.5, "line": {"width": 0.5}},
+                "customdata": part[["n"]].to_numpy(),
+                "hovertemplate": f"%{{x|%b %Y}}: %{{customdata[0]}} {esc(CATEGORY_LABELS[category])} event(s)"
+                "<extra></extra>",
+            }
+        )
+    _lane_axis(spec, names)
+    return spec.figure()
+
+
 def timeline_figure(
     events: pd.DataFrame,
     actors: pd.DataFrame,
@@ -144,40 +214,35 @@ def timeline_figure(
     source_names: dict[str, str],
     selected: str | None = None,
 ) -> go.Figure:
+    if len(events) > MAX_EVENT_POINTS:
+        return timeline_counts_figure(events, actors, lanes)
     ev = event_positions(events, lanes, actors)
     names = ev.attrs["lane_names"]
-    fig = go.Figure()
+    title_lanes = "side (first actor)" if lanes == "side" else "lever"
+    spec = Spec(f"Events by {title_lanes}, coloured by category", 120 + 90 * len(names))
     for category, color in CATEGORY_COLORS.items():
         part = ev[ev["category"] == category]
         if part.empty:
             continue
-        fig.add_trace(
-            go.Scatter(
-                x=part["plot_date"],
-                y=part["y"],
-                mode="markers",
-                name=CATEGORY_LABELS[category],
-                marker={
+        spec.add(
+            {
+                "type": "scatter",
+                "x": part["plot_date"],
+                "y": part["y"],
+                "mode": "markers",
+                "name": CATEGORY_LABELS[category],
+                "marker": {
                     "color": color,
                     "size": [16 if i == selected else 11 for i in part["id"]],
                     "line": {"width": [3 if i == selected else 1 for i in part["id"]], "color": "#222222"},
                     "symbol": ["circle-open" if c else "circle" for c in part["context_only"]],
                 },
-                customdata=part[["id"]].to_numpy(),
-                hovertext=_event_hover(part, actor_names, source_names),
-                hovertemplate="%{hovertext}<extra></extra>",
-            )
+                "customdata": part[["id"]].to_numpy(),
+                **_hover(_event_hover(part, actor_names, source_names)),
+            }
         )
-    title_lanes = "side (first actor)" if lanes == "side" else "lever"
-    _layout(fig, f"Events by {title_lanes}, coloured by category", height=120 + 90 * len(names))
-    fig.update_yaxes(
-        tickvals=[len(names) - 1 - i for i in range(len(names))],
-        ticktext=[esc(n) for n in names],
-        range=[-0.6, len(names) - 0.4],
-        fixedrange=True,
-    )
-    fig.update_xaxes(title_text=None)
-    return fig
+    _lane_axis(spec, names)
+    return spec.figure()
 
 
 # ---------------------------------------------------------------------------
@@ -197,131 +262,132 @@ def linkage_figure(
 
     ``period="2025"`` opens the axis on 2025 (links from earlier moves still enter from the left).
     """
-    fig = make_subplots(
-        rows=2,
-        cols=1,
-        shared_xaxes=True,
-        row_heights=[0.68, 0.32],
-        vertical_spacing=0.08,
-        subplot_titles=("Moves and the links between them", "Additional tariff rates (%)"),
-    )
-    ev = events.copy()
-    lane_y = {"chips": 2.0, "both": 1.0, "magnets": 0.0}
-    ev = ev.sort_values("plot_date")
-    ev["y"] = ev["lever"].map(lane_y)
-    for lever, group in ev.groupby("lever"):
+    if len(links) > MAX_DRAWN_LINKS:  # draw the most recent links only (the page says so)
+        ends = events.set_index("id")["plot_date"]
+        order = links["to_event"].map(ends).sort_values(kind="stable")
+        links = links.loc[order.index[-MAX_DRAWN_LINKS:]]
+    ev = events
+    if len(ev) > MAX_EVENT_POINTS:  # too many to draw: keep the events the drawn links connect
+        ev = ev[ids_in(ev["id"], set(links["from_event"]) | set(links["to_event"]))]
+    ev = ev.sort_values("plot_date").copy()
+    ev["y"] = ev["lever"].map({"chips": 2.0, "both": 1.0, "magnets": 0.0})
+    for _lever, group in ev.groupby("lever"):
         ev.loc[group.index, "y"] += _stack_offsets(group["plot_date"], gap_days=12)
-        del lever
+    spec = Spec("Chips for magnets: moves, links and tariffs", 640)
+    spec.layout["legend"]["y"] = -0.06
     pos = ev.set_index("id")[["plot_date", "y"]]
-    for relation, color in RELATION_COLORS.items():
-        rel = links[links["relation"] == relation]
-        first = True
-        for link in rel.itertuples():
-            if link.from_event not in pos.index or link.to_event not in pos.index:
-                continue
-            a, b = pos.loc[link.from_event], pos.loc[link.to_event]
-            width = 4 if link.id == selected else 2
-            fig.add_trace(
-                go.Scatter(
-                    x=[a["plot_date"], b["plot_date"]],
-                    y=[a["y"], b["y"]],
-                    mode="lines+markers",
-                    line={
-                        "color": color,
-                        "width": width,
-                        "dash": "dot" if link.basis == "inferred" else "solid",
-                    },
-                    marker={
-                        "symbol": ["circle", "arrow"],
-                        "size": [1, 14],
-                        "angleref": "previous",
-                        "color": color,
-                    },
-                    name=relation,
-                    legendgroup=relation,
-                    showlegend=first,
-                    customdata=[[link.id], [link.id]],
-                    hovertext=[
-                        f"<b>{esc(relation)}</b> ({esc(link.basis)})<br>{esc(link.evidence)}"
-                        f"<br>Source: {esc('; '.join(source_names.get(s, s) for s in link.source_ids.split(';')))}"
-                    ]
-                    * 2,
-                    hovertemplate="%{hovertext}<extra></extra>",
-                ),
-                row=1,
-                col=1,
-            )
-            first = False
-    fig.add_trace(
-        go.Scatter(
-            x=ev["plot_date"],
-            y=ev["y"],
-            mode="markers",
-            name="event",
-            marker={"size": 9, "color": [CATEGORY_COLORS[c] for c in ev["category"]], "line": {"width": 1}},
-            customdata=ev[["id"]].to_numpy(),
-            hovertext=[
+    drawn = links[ids_in(links["from_event"], pos.index) & ids_in(links["to_event"], pos.index)]
+    for (relation, basis), group in drawn.groupby(["relation", "basis"], sort=False):
+        spec.add(_link_trace(group, pos, relation, basis, source_names, selected))
+    spec.add(
+        {
+            "type": "scatter",
+            "x": ev["plot_date"],
+            "y": ev["y"],
+            "mode": "markers",
+            "name": "event",
+            "marker": {"size": 9, "color": [CATEGORY_COLORS[c] for c in ev["category"]], "line": {"width": 1}},
+            "customdata": ev[["id"]].to_numpy(),
+            "showlegend": False,
+            **_hover(
                 f"<b>{esc(r.title)}</b><br>{esc(format_event_date(r.date, r.date_precision))}" for r in ev.itertuples()
-            ],
-            hovertemplate="%{hovertext}<extra></extra>",
-            showlegend=False,
-        ),
-        row=1,
-        col=1,
+            ),
+        }
     )
-    _add_tariff_steps(fig, tariffs, row=2)
-    _layout(fig, "Chips for magnets: moves, links and tariffs", height=640)
-    fig.update_yaxes(
-        tickvals=[2, 1, 0], ticktext=["Chips lever", "Both", "Magnets lever"], range=[-0.6, 2.6], row=1, col=1
+    for trace in _tariff_traces(tariffs):
+        spec.add(trace, yaxis="y2")
+    spec.axis("xaxis", anchor="y2", domain=[0, 1])
+    spec.axis(
+        "yaxis",
+        domain=[0.36, 1],
+        tickvals=[2, 1, 0],
+        ticktext=["Chips lever", "Both", "Magnets lever"],
+        range=[-0.6, 2.6],
     )
-    fig.update_yaxes(title_text="%", rangemode="tozero", row=2, col=1)
-    fig.update_layout(legend={"y": -0.06})
+    spec.axis("yaxis2", domain=[0, 0.26], anchor="x", title={"text": "%"}, rangemode="tozero")
+    spec.layout["annotations"] = [
+        {"text": text, "xref": "paper", "yref": "paper", "x": 0.5, "y": y, "showarrow": False, "yanchor": "bottom"}
+        for text, y in (("Moves and the links between them", 1.0), ("Additional tariff rates (%)", 0.27))
+    ]
     if period == "2025":
-        fig.update_xaxes(range=[pd.Timestamp("2024-11-15"), pd.Timestamp("2026-01-15")])
-    return fig
+        spec.axis("xaxis", range=[pd.Timestamp("2024-11-15"), pd.Timestamp("2026-01-15")])
+    return spec.figure()
 
 
-def _add_tariff_steps(fig: go.Figure, tariffs: pd.DataFrame, row: int) -> None:
+def _link_trace(
+    group: pd.DataFrame,
+    pos: pd.DataFrame,
+    relation: str,
+    basis: str,
+    source_names: dict[str, str],
+    selected: str | None,
+) -> dict:
+    """All links of one relation and basis as one trace: segments separated by gaps, an arrowhead
+    at each end (``angleref='previous'`` turns it along its segment)."""
+    start = pos.reindex(group["from_event"]).to_numpy()
+    end = pos.reindex(group["to_event"]).to_numpy()
+    xs, ys, ids, hovers, sizes = [], [], [], [], []
+    for k, link in enumerate(group.itertuples()):
+        sources = "; ".join(source_names.get(sid, sid) for sid in link.source_ids.split(";"))
+        hover = f"<b>{esc(relation)}</b> ({esc(basis)})<br>{esc(link.evidence)}<br>Source: {esc(sources)}"
+        xs += [start[k][0], end[k][0], None]
+        ys += [start[k][1], end[k][1], None]
+        ids += [[link.id], [link.id], [None]]
+        hovers += [hover, hover, ""]
+        sizes += [1, 18 if link.id == selected else 14, 0]
+    return {
+        "type": "scatter",
+        "x": xs,
+        "y": ys,
+        "mode": "lines+markers",
+        "connectgaps": False,
+        "line": {"color": RELATION_COLORS[relation], "width": 2, "dash": "dot" if basis == "inferred" else "solid"},
+        "marker": {"symbol": "arrow", "size": sizes, "angleref": "previous", "color": RELATION_COLORS[relation]},
+        "name": f"{relation} ({basis})",
+        "legendgroup": relation,
+        "customdata": ids,
+        **_hover(hovers),
+    }
+
+
+def _tariff_traces(tariffs: pd.DataFrame) -> list[dict]:
+    traces = []
     in_force = tariffs[tariffs["status"] == "in_force"].sort_values("effective_date")
     for column, side in (("us_rate_pct", "US on China"), ("china_rate_pct", "China on US")):
-        color = SIDE_COLORS["US" if column.startswith("us") else "China"]
         series = in_force[["effective_date", column, "computed", "trigger"]].dropna(subset=[column])
         if series.empty:
             continue
-        fig.add_trace(
-            go.Scatter(
-                x=pd.to_datetime(series["effective_date"]),
-                y=series[column],
-                mode="lines+markers",
-                line={"shape": "hv", "color": color, "width": 2},
-                name=f"Tariff: {side}",
-                hovertext=[
+        traces.append(
+            {
+                "type": "scatter",
+                "x": pd.to_datetime(series["effective_date"]),
+                "y": series[column],
+                "mode": "lines+markers",
+                "line": {"shape": "hv", "color": SIDE_COLORS["US" if column.startswith("us") else "China"], "width": 2},
+                "name": f"Tariff: {side}",
+                **_hover(
                     f"{esc(side)}: {v:g}%{' (computed)' if c else ''}<br>from {esc(d)}<br>{esc(t)}"
                     for d, v, c, t in series.itertuples(index=False)
-                ],
-                hovertemplate="%{hovertext}<extra></extra>",
-            ),
-            row=row,
-            col=1,
+                ),
+            }
         )
     threats = tariffs[tariffs["status"] == "threatened"].dropna(subset=["us_rate_pct"])
     if len(threats):
-        fig.add_trace(
-            go.Scatter(
-                x=pd.to_datetime(threats["effective_date"]),
-                y=threats["us_rate_pct"],
-                mode="markers",
-                marker={"symbol": "x-open", "size": 12, "color": SIDE_COLORS["US"]},
-                name="Threatened, never imposed",
-                hovertext=[
+        traces.append(
+            {
+                "type": "scatter",
+                "x": pd.to_datetime(threats["effective_date"]),
+                "y": threats["us_rate_pct"],
+                "mode": "markers",
+                "marker": {"symbol": "x-open", "size": 12, "color": SIDE_COLORS["US"]},
+                "name": "Threatened, never imposed",
+                **_hover(
                     f"Threatened: {v:g}% (computed)<br>{esc(n)}"
                     for v, n in zip(threats["us_rate_pct"], threats["note"], strict=True)
-                ],
-                hovertemplate="%{hovertext}<extra></extra>",
-            ),
-            row=row,
-            col=1,
+                ),
+            }
         )
+    return traces
 
 
 def sankey_figure(links: pd.DataFrame, events: pd.DataFrame) -> go.Figure:
@@ -331,15 +397,17 @@ def sankey_figure(links: pd.DataFrame, events: pd.DataFrame) -> go.Figure:
         subset=["src", "dst"]
     )
     counts = frame.groupby(["src", "relation", "dst"]).size().reset_index(name="n")
-    left = [f"{LEVER_LABELS[lv]}: first move" for lv in LEVER_LANES]
-    right = [f"{LEVER_LABELS[lv]}: response" for lv in LEVER_LANES]
-    labels = left + right
-    fig = go.Figure(
-        go.Sankey(
-            arrangement="snap",
-            node={"label": [esc(x) for x in labels], "pad": 18, "thickness": 16, "color": "#888888"},
-            textfont={"color": "#111111", "size": 13},
-            link={
+    labels = [f"{LEVER_LABELS[lv]}: first move" for lv in LEVER_LANES] + [
+        f"{LEVER_LABELS[lv]}: response" for lv in LEVER_LANES
+    ]
+    spec = Spec("Links by lever: which kind of move answered which", 380)
+    spec.add(
+        {
+            "type": "sankey",
+            "arrangement": "snap",
+            "node": {"label": [esc(x) for x in labels], "pad": 18, "thickness": 16, "color": "#888888"},
+            "textfont": {"color": "#111111", "size": 13},
+            "link": {
                 "source": [LEVER_LANES.index(s) for s in counts["src"]],
                 "target": [3 + LEVER_LANES.index(d) for d in counts["dst"]],
                 "value": counts["n"].tolist(),
@@ -347,9 +415,41 @@ def sankey_figure(links: pd.DataFrame, events: pd.DataFrame) -> go.Figure:
                 "label": [esc(r) for r in counts["relation"]],
                 "hovertemplate": "%{source.label} → %{target.label}<br>%{label}: %{value} link(s)<extra></extra>",
             },
-        )
+        }
     )
-    return _layout(fig, "Links by lever: which kind of move answered which", height=380)
+    return spec.figure()
+
+
+def chain_events(events: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
+    """The 2025 events (with plot_date) that a link connects, in date order."""
+    in_2025 = events[
+        (events["plot_date"] >= pd.Timestamp("2025-01-01")) & (events["plot_date"] < pd.Timestamp("2026-01-01"))
+    ]
+    ids = set(links["from_event"]) | set(links["to_event"])
+    return in_2025[ids_in(in_2025["id"], ids)].sort_values("plot_date")
+
+
+def chain_figure(chain: pd.DataFrame) -> go.Figure:
+    """A compact view of the 2025 chain (from ``chain_events``): one row per event, the first
+    MAX_CHAIN_EVENTS of them."""
+    chain = chain.head(MAX_CHAIN_EVENTS).reset_index(drop=True)
+    spec = Spec("The 2025 chain of moves (linked events only)", max(260, 28 * len(chain) + 90))
+    spec.add(
+        {
+            "type": "scatter",
+            "x": chain["plot_date"],
+            "y": list(range(len(chain), 0, -1)),
+            "mode": "markers+text",
+            "text": [esc(t) for t in chain["title"]],
+            "textposition": "middle right",
+            "marker": {"size": 10, "color": [CATEGORY_COLORS[c] for c in chain["category"]]},
+            "cliponaxis": False,
+            **_hover(f"{esc(r.id)} · {esc(format_event_date(r.date, r.date_precision))}" for r in chain.itertuples()),
+        }
+    )
+    spec.axis("yaxis", visible=False)
+    spec.axis("xaxis", range=[pd.Timestamp("2025-03-15"), pd.Timestamp("2026-03-31")])
+    return spec.figure()
 
 
 # ---------------------------------------------------------------------------
@@ -357,119 +457,320 @@ def sankey_figure(links: pd.DataFrame, events: pd.DataFrame) -> go.Figure:
 # ---------------------------------------------------------------------------
 
 
-def _period_event_markers(fig: go.Figure, marks: dict[str, pd.DataFrame], heights: dict[str, float], **where) -> None:
+def _listed(events: pd.DataFrame, limit: int = 12) -> str:
+    """Hover text listing events, the first ``limit`` of them and a count of the rest."""
+    lines = [
+        f"{esc(r.id)} {esc(format_event_date(r.date, r.date_precision))}: {esc(r.title)}"
+        for r in events.head(limit).itertuples()
+    ]
+    if len(events) > limit:
+        lines.append(f"… and {len(events) - limit:,} more")
+    return "<br>".join(lines)
+
+
+def _period_event_markers(marks: dict[str, pd.DataFrame], heights: dict[str, float]) -> list[dict]:
     """Triangles above the bars of the periods in which events fell; hover lists them."""
     if not marks:
-        return
+        return []
     labels = list(marks)
-    fig.add_trace(
-        go.Scatter(
-            x=labels,
-            y=[heights[label] * 1.08 for label in labels],
-            mode="markers+text",
-            marker={"symbol": "triangle-down", "size": 11, "color": CATEGORY_COLORS["export_control"]},
-            text=[
+    return [
+        {
+            "type": "scatter",
+            "x": labels,
+            "y": [heights[label] * 1.08 for label in labels],
+            "mode": "markers+text",
+            "marker": {"symbol": "triangle-down", "size": 11, "color": CATEGORY_COLORS["export_control"]},
+            "text": [
                 " ".join(esc(i) for i in marks[label]["id"])
                 if len(marks[label]) <= 4
                 else f"{len(marks[label])} events"
                 for label in labels
             ],
-            textposition="top center",
-            textfont={"size": 10},
-            name="Chip export-control events",
-            hovertext=[
-                "<br>".join(
-                    f"{esc(r.id)} {esc(format_event_date(r.date, r.date_precision))}: {esc(r.title)}"
-                    for r in marks[label].itertuples()
-                )
-                for label in labels
-            ],
-            hovertemplate="%{hovertext}<extra></extra>",
-        ),
-        **where,
-    )
+            "textposition": "top center",
+            "textfont": {"size": 10},
+            "name": "Chip export-control events",
+            **_hover(_listed(marks[label]) for label in labels),
+        }
+    ]
 
 
 def revenue_annual_figure(annual: pd.DataFrame, marks: dict[str, pd.DataFrame] | None = None) -> go.Figure:
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
     known = annual["china_status"].eq("reported")
-    fig.add_trace(
-        go.Bar(
-            x=annual["fiscal_period"],
-            y=annual["china"].where(known) / 1000,
-            name="China incl. Hong Kong",
-            marker_color=SIDE_COLORS["China"],
-            hovertemplate="%{x}: China $%{y:.1f}B<extra></extra>",
-        ),
-        secondary_y=False,
+    spec = Spec("Nvidia revenue by fiscal year, China (incl. Hong Kong) by billing location", 440, barmode="stack")
+    spec.add(
+        {
+            "type": "bar",
+            "x": annual["fiscal_period"],
+            "y": annual["china"].where(known) / 1000,
+            "name": "China incl. Hong Kong",
+            "marker": {"color": SIDE_COLORS["China"]},
+            "hovertemplate": "%{x}: China $%{y:.1f}B<extra></extra>",
+        }
     )
-    fig.add_trace(
-        go.Bar(
-            x=annual["fiscal_period"],
-            y=annual["rest"].where(known, annual["total"]) / 1000,
-            name="Rest of world (or total where China is unverified)",
-            marker={
-                "color": SIDE_COLORS["Rest of world"],
-                "pattern": {"shape": ["" if k else "/" for k in known]},
-            },
-            hovertemplate="%{x}: $%{y:.1f}B<extra></extra>",
-        ),
-        secondary_y=False,
+    spec.add(
+        {
+            "type": "bar",
+            "x": annual["fiscal_period"],
+            "y": annual["rest"].where(known, annual["total"]) / 1000,
+            "name": "Rest of world (or total where China is unverified)",
+            "marker": {"color": SIDE_COLORS["Rest of world"], "pattern": {"shape": ["" if k else "/" for k in known]}},
+            "hovertemplate": "%{x}: $%{y:.1f}B<extra></extra>",
+        }
     )
-    fig.add_trace(
-        go.Scatter(
-            x=annual["fiscal_period"],
-            y=annual["china_share_pct"],
-            name="China share of revenue (%)",
-            mode="lines+markers+text",
-            text=[f"{v:.1f}%" if pd.notna(v) else "" for v in annual["china_share_pct"]],
-            textposition="top center",
-            line={"color": "#000000", "width": 2},
-            hovertemplate="%{x}: %{y:.1f}% China<extra></extra>",
-        ),
-        secondary_y=True,
+    spec.add(
+        {
+            "type": "scatter",
+            "x": annual["fiscal_period"],
+            "y": annual["china_share_pct"],
+            "name": "China share of revenue (%)",
+            "mode": "lines+markers+text",
+            "text": [f"{v:.1f}%" if pd.notna(v) else "" for v in annual["china_share_pct"]],
+            "textposition": "top center",
+            "line": {"color": "#000000", "width": 2},
+            "hovertemplate": "%{x}: %{y:.1f}% China<extra></extra>",
+        },
+        yaxis="y2",
     )
-    for row in annual[~known].itertuples():
-        fig.add_annotation(
-            x=row.fiscal_period, y=row.total / 1000, text="China: unverified", showarrow=False, yshift=12
-        )
     heights = dict(zip(annual["fiscal_period"], annual["total"] / 1000, strict=True))
-    _period_event_markers(fig, marks or {}, heights, secondary_y=False)
-    fig.update_layout(barmode="stack")
-    _layout(fig, "Nvidia revenue by fiscal year, China (incl. Hong Kong) by billing location", height=440)
-    fig.update_yaxes(title_text="USD billions", secondary_y=False)
-    fig.update_yaxes(
-        title_text="China share (%)", range=[0, 40], dtick=10, tickmode="linear", showgrid=False, secondary_y=True
+    for trace in _period_event_markers(marks or {}, heights):
+        spec.add(trace)
+    spec.layout["annotations"] = [
+        {"x": row.fiscal_period, "y": row.total / 1000, "text": "China: unverified", "showarrow": False, "yshift": 12}
+        for row in annual[~known].itertuples()
+    ]
+    spec.axis("yaxis", title={"text": "USD billions"})
+    spec.axis(
+        "yaxis2",
+        title={"text": "China share (%)"},
+        overlaying="y",
+        side="right",
+        range=[0, 40],
+        dtick=10,
+        tickmode="linear",
+        showgrid=False,
     )
-    return fig
+    return spec.figure()
 
 
 def revenue_quarters_figure(quarters: pd.DataFrame, marks: dict[str, pd.DataFrame] | None = None) -> go.Figure:
-    fig = go.Figure()
     names = {"total": "Total", "data_center": "Data Center", "china_incl_hk": "China incl. Hong Kong"}
     colors = {"total": "#555555", "data_center": "#56B4E9", "china_incl_hk": SIDE_COLORS["China"]}
     periods = list(dict.fromkeys(quarters["fiscal_period"]))
+    spec = Spec("Nvidia FY2026 quarters: total, Data Center and China", 440, barmode="group")
     for metric, label in names.items():
         part = quarters[quarters["metric"] == metric].set_index("fiscal_period").reindex(periods)
-        reported = part["status"].eq("reported")
-        values = part["value_usd_m"].where(reported) / 1000
-        fig.add_trace(
-            go.Bar(
-                x=periods,
-                y=values,
-                name=label,
-                marker_color=colors[metric],
-                text=[f"${v:.1f}B" if pd.notna(v) else "unverified" for v in values],
-                textposition="outside",
-                hovertemplate=f"%{{x}}: {label} %{{y:.2f}}B<extra></extra>",
-            )
+        values = part["value_usd_m"].where(part["status"].eq("reported")) / 1000
+        spec.add(
+            {
+                "type": "bar",
+                "x": periods,
+                "y": values,
+                "name": label,
+                "marker": {"color": colors[metric]},
+                "text": [f"${v:.1f}B" if pd.notna(v) else "unverified" for v in values],
+                "textposition": "outside",
+                "hovertemplate": f"%{{x}}: {label} %{{y:.2f}}B<extra></extra>",
+            }
         )
     totals = quarters[quarters["metric"] == "total"].set_index("fiscal_period")["value_usd_m"] / 1000
-    _period_event_markers(fig, marks or {}, totals.to_dict())
-    _layout(fig, "Nvidia FY2026 quarters: total, Data Center and China", height=440)
-    fig.update_layout(barmode="group")
-    fig.update_yaxes(title_text="USD billions")
-    return fig
+    for trace in _period_event_markers(marks or {}, totals.to_dict()):
+        spec.add(trace)
+    spec.axis("yaxis", title={"text": "USD billions"})
+    return spec.figure()
+
+
+# ---------------------------------------------------------------------------
+# Supply.
+# ---------------------------------------------------------------------------
+
+
+def magnet_exports_figure(exports: pd.DataFrame, events: pd.DataFrame) -> go.Figure:
+    m = exports.copy()
+    m["x"] = pd.to_datetime(m["month"] + "-15")
+    spec = Spec("China's rare-earth magnet exports by month, with magnet-lever events", 440)
+    spec.add(
+        {
+            "type": "bar",
+            "x": m["x"],
+            "y": m["tonnes_total"],
+            "name": "To all destinations (t)",
+            "marker": {
+                "color": "#999999",
+                "pattern": {"shape": ["/" if s == "computed" else "" for s in m["total_status"]]},
+            },
+            "customdata": m[["month", "total_status"]].to_numpy(),
+            "hovertemplate": "%{customdata[0]}: %{y:,.0f} t (%{customdata[1]})<extra></extra>",
+        }
+    )
+    spec.add(
+        {
+            "type": "scatter",
+            "x": m["x"],
+            "y": m["tonnes_to_us"],
+            "name": "To the United States (t, right axis)",
+            "mode": "lines+markers",
+            "line": {"color": SIDE_COLORS["US"], "width": 2},
+            "connectgaps": False,
+            "hovertemplate": "%{x|%b %Y}: %{y:,.1f} t to the US<extra></extra>",
+        },
+        yaxis="y2",
+    )
+    annotations = [
+        {"x": row.x, "y": 0, "text": "n/a", "showarrow": False, "yshift": 10, "font": {"color": "#777777"}}
+        for row in m[m["total_status"] == "unverified"].itertuples()
+    ]
+    shapes = []
+    if len(events) <= MAX_EVENT_LINES:
+        shapes = [
+            {
+                "type": "line",
+                "x0": row.plot_date,
+                "x1": row.plot_date,
+                "xref": "x",
+                "yref": "paper",
+                "y0": 0,
+                "y1": 1,
+                "line": {"color": CATEGORY_COLORS.get(row.category, "#333333"), "dash": "dot"},
+            }
+            for row in events.itertuples()
+        ]
+    if len(events):
+        top = float(pd.concat([m["tonnes_total"], pd.Series([0.0])]).max()) * 1.08
+        spec.add(
+            {
+                "type": "scatter",
+                "x": events["plot_date"],
+                "y": [top] * len(events),
+                "mode": "markers+text" if len(events) <= MAX_EVENT_LINES else "markers",
+                "text": [esc(i) for i in events["id"]],
+                "textposition": "top center",
+                "textfont": {"size": 10},
+                "marker": {"symbol": "triangle-down", "size": 10, "color": CATEGORY_COLORS["rare_earth"]},
+                "name": "Magnet-lever events",
+                **_hover(
+                    f"{esc(r.id)} {esc(format_event_date(r.date, r.date_precision))}: {esc(r.title)}"
+                    for r in events.itertuples()
+                ),
+            }
+        )
+    spec.layout["annotations"] = annotations
+    spec.layout["shapes"] = shapes
+    spec.axis("yaxis", title={"text": "tonnes, all destinations"}, rangemode="tozero")
+    spec.axis(
+        "yaxis2", title={"text": "tonnes to the US"}, overlaying="y", side="right", rangemode="tozero", showgrid=False
+    )
+    return spec.figure()
+
+
+# ---------------------------------------------------------------------------
+# Scenario model.
+# ---------------------------------------------------------------------------
+
+
+def scenario_figure(rng: pd.DataFrame, backtest: pd.DataFrame) -> go.Figure:
+    """Net China revenue per quarter: low-high band, base path, serviceable demand, sourced actuals."""
+    spec = Spec("Nvidia China data-center revenue by quarter: scenario range and actuals", 430)
+    quarter = rng["quarter"]
+    spec.add(
+        {
+            "type": "scatter",
+            "x": quarter,
+            "y": rng["high"],
+            "mode": "lines",
+            "line": {"width": 0},
+            "name": "High",
+            "showlegend": False,
+            "hovertemplate": "%{x}: high $%{y:.2f}B<extra></extra>",
+        }
+    )
+    spec.add(
+        {
+            "type": "scatter",
+            "x": quarter,
+            "y": rng["low"],
+            "mode": "lines",
+            "line": {"width": 0},
+            "fill": "tonexty",
+            "fillcolor": "rgba(0,114,178,0.18)",
+            "name": "Low-high range",
+            "hovertemplate": "%{x}: low $%{y:.2f}B<extra></extra>",
+        }
+    )
+    spec.add(
+        {
+            "type": "scatter",
+            "x": quarter,
+            "y": rng["base"],
+            "mode": "lines+markers",
+            "line": {"color": SIDE_COLORS["US"], "width": 3},
+            "name": "Expected net revenue (base)",
+            "hovertemplate": "%{x}: base $%{y:.2f}B<extra></extra>",
+        }
+    )
+    spec.add(
+        {
+            "type": "scatter",
+            "x": quarter,
+            "y": rng["serviceable"],
+            "mode": "lines",
+            "line": {"color": "#555555", "dash": "dash"},
+            "name": "Serviceable demand (no controls)",
+            "hovertemplate": "%{x}: serviceable $%{y:.2f}B<extra></extra>",
+        }
+    )
+    spec.add(
+        {
+            "type": "scatter",
+            "x": backtest["quarter"],
+            "y": backtest["actual_usd_b"],
+            "mode": "markers",
+            "marker": {"symbol": "diamond", "size": 12, "color": SIDE_COLORS["China"]},
+            "name": "Actual H20 sales to China (sourced)",
+            "hovertext": [esc(n) for n in backtest["note"]],
+            "hovertemplate": "%{x}: actual $%{y:.2f}B<br>%{hovertext}<extra></extra>",
+        }
+    )
+    spec.axis("yaxis", title={"text": "USD billions per quarter"}, rangemode="tozero")
+    return spec.figure()
+
+
+def tornado_figure(t: pd.DataFrame) -> go.Figure:
+    """Total net revenue over the horizon as each input alone moves to the ends of its band."""
+    base = float(t["base"].iloc[0]) if len(t) else 0.0
+    spec = Spec("Sensitivity: total net revenue over 8 quarters (USD billions)", 380, barmode="overlay")
+    for column, name, color in (("low", "Pessimistic end", "#D55E00"), ("high", "Optimistic end", "#0072B2")):
+        spec.add(
+            {
+                "type": "bar",
+                "y": t["input"],
+                "x": t[column] - base,
+                "base": base,
+                "orientation": "h",
+                "name": name,
+                "marker": {"color": color},
+                "customdata": t[["band"]].to_numpy(),
+                "hovertemplate": "%{y}: $%{x:.2f}B change (band %{customdata[0]})<extra></extra>",
+            }
+        )
+    spec.layout["shapes"] = [
+        {
+            "type": "line",
+            "x0": base,
+            "x1": base,
+            "xref": "x",
+            "yref": "paper",
+            "y0": 0,
+            "y1": 1,
+            "line": {"color": "#333333", "dash": "dot"},
+        }
+    ]
+    spec.axis("xaxis", title={"text": f"USD billions (base: {base:.2f})"})
+    return spec.figure()
+
+
+# ---------------------------------------------------------------------------
+# Altair charts.
+# ---------------------------------------------------------------------------
 
 
 def claims_chart(claims: pd.DataFrame) -> alt.Chart:
@@ -538,267 +839,145 @@ def usgs_country_chart(tonnages: pd.DataFrame, stage: str) -> alt.Chart:
     )
 
 
-def stage_share_chart(shares: pd.DataFrame, source_names: dict[str, str]) -> alt.Chart:
-    data = shares.copy()
-    data["source"] = data["source_ids"].str.split(";").str[0].map(source_names).fillna(data["source_ids"])
-    data["label"] = data["share_pct"].map(lambda v: f"{v:g}%") + " · " + data["year"].astype(str)
+# ---------------------------------------------------------------------------
+# Layered charts as plain Vega-Lite specs (st.vega_lite_chart): the same grammar as Altair
+# without the cost of building its channel objects on every rerun.
+# ---------------------------------------------------------------------------
+
+
+def _records(frame: pd.DataFrame) -> list[dict]:
+    return [
+        {k: (None if isinstance(v, float) and pd.isna(v) else v) for k, v in row.items()}
+        for row in frame.astype(object).to_dict(orient="records")
+    ]
+
+
+def _vl(title: str, layers: list[dict], data: pd.DataFrame, **extra) -> dict:
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "title": title,
+        "data": {"values": _records(data)},
+        "layer": layers,
+        "width": "container",
+        **extra,
+    }
+
+
+def stage_share_chart(shares: pd.DataFrame, source_names: dict[str, str]) -> dict:
+    data = shares[["stage_label", "year", "share_pct", "qualifier", "basis", "note", "source_ids"]].copy()
+    data["source"] = data["source_ids"].str.split(";").str[0].map(lambda sid: source_names.get(sid, sid))
     order = [STAGE_LABELS[s] for s in ("mining", "refining", "magnets")]
-    x = alt.X("stage_label:N", sort=order, title="Stage of the supply chain", axis=alt.Axis(labelAngle=0))
-    scale = alt.Scale(domain=[40, 100], zero=False)
-    rng = (
-        alt.Chart(data)
-        .mark_rule(strokeWidth=10, opacity=0.25, color="#D55E00")
-        .encode(x=x, y=alt.Y("min(share_pct):Q", scale=scale), y2="max(share_pct):Q")
-    )
-    dots = (
-        alt.Chart(data)
-        .mark_point(filled=True, size=120, color="#D55E00")
-        .encode(
-            x=x,
-            y=alt.Y("share_pct:Q", title="China's share (%)", scale=scale),
-            shape=alt.Shape("basis:N", title="Basis"),
-            tooltip=[
-                "stage_label:N",
-                "year:Q",
-                "share_pct:Q",
-                "qualifier:N",
-                "source:N",
-                "basis:N",
-                "note:N",
-            ],
+    x = {
+        "field": "stage_label",
+        "type": "nominal",
+        "sort": order,
+        "title": "Stage of the supply chain",
+        "axis": {"labelAngle": 0},
+    }
+    y_scale = {"domain": [40, 100], "zero": False}
+    tooltip = [
+        {"field": f, "type": t}
+        for f, t in (
+            ("stage_label", "nominal"),
+            ("year", "quantitative"),
+            ("share_pct", "quantitative"),
+            ("qualifier", "nominal"),
+            ("source", "nominal"),
+            ("basis", "nominal"),
+            ("note", "nominal"),
         )
-    )
-    ref = alt.Chart(pd.DataFrame({"y": [80]})).mark_rule(strokeDash=[6, 4], color="#333333").encode(y="y:Q")
-    ref_label = (
-        alt.Chart(pd.DataFrame({"y": [80], "t": ["'over 80%' (the seed articles' claim)"]}))
-        .mark_text(align="left", dx=4, dy=-8, color="#333333")
-        .encode(y="y:Q", text="t:N")
-    )
-    return (rng + dots + ref + ref_label).properties(
-        title="China's share of rare earths by stage: each dot is one source", height=340, width="container"
-    )
-
-
-def hhi_chart(conc: pd.DataFrame) -> alt.Chart:
-    data = conc.copy()
-    data["kind"] = data["lower_bound"].map({True: "lower bound (China only)", False: "from country data"})
-    base = alt.Chart(data).encode(y=alt.Y("stage_label:N", title=None, sort=list(data["stage_label"])))
-    bars = base.mark_bar(color="#0072B2", opacity=0.8).encode(
-        x=alt.X(
-            "hhi_low:Q",
-            title="HHI (0-10,000; above 2,500 = highly concentrated)",
-            scale=alt.Scale(domain=[0, 10000]),
-        ),
-        tooltip=["stage_label:N", "hhi_low:Q", "hhi_high:Q", "basis:N"],
-        opacity=alt.Opacity("kind:N", title="Basis", scale=alt.Scale(range=[0.9, 0.45])),
-    )
-    span = base.mark_rule(strokeWidth=2, color="#333333").encode(x="hhi_low:Q", x2="hhi_high:Q")
-    ref = alt.Chart(pd.DataFrame({"x": [2500]})).mark_rule(strokeDash=[4, 4], color="#CC3311").encode(x="x:Q")
-    return (bars + span + ref).properties(
-        title="Concentration (Herfindahl-Hirschman index) by stage", height=alt.Step(34), width="container"
-    )
-
-
-def magnet_exports_figure(exports: pd.DataFrame, events: pd.DataFrame) -> go.Figure:
-    m = exports.copy()
-    m["x"] = pd.to_datetime(m["month"] + "-15")
-    fig = make_subplots(specs=[[{"secondary_y": True}]])
-    total = m["tonnes_total"]
-    fig.add_trace(
-        go.Bar(
-            x=m["x"],
-            y=total,
-            name="To all destinations (t)",
-            marker={
-                "color": "#999999",
-                "pattern": {"shape": ["/" if s == "computed" else "" for s in m["total_status"]]},
+    ]
+    layers = [
+        {
+            "mark": {"type": "rule", "strokeWidth": 10, "opacity": 0.25, "color": "#D55E00"},
+            "encoding": {
+                "x": x,
+                "y": {"aggregate": "min", "field": "share_pct", "type": "quantitative", "scale": y_scale},
+                "y2": {"aggregate": "max", "field": "share_pct"},
             },
-            customdata=m[["month", "total_status"]].to_numpy(),
-            hovertemplate="%{customdata[0]}: %{y:,.0f} t (%{customdata[1]})<extra></extra>",
-        ),
-        secondary_y=False,
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=m["x"],
-            y=m["tonnes_to_us"],
-            name="To the United States (t, right axis)",
-            mode="lines+markers",
-            line={"color": SIDE_COLORS["US"], "width": 2},
-            connectgaps=False,
-            hovertemplate="%{x|%b %Y}: %{y:,.1f} t to the US<extra></extra>",
-        ),
-        secondary_y=True,
-    )
-    for row in m[m["total_status"] == "unverified"].itertuples():
-        fig.add_annotation(x=row.x, y=0, text="n/a", showarrow=False, yshift=10, font={"color": "#777777"})
-    for row in events.itertuples():
-        fig.add_vline(x=row.plot_date, line={"color": CATEGORY_COLORS.get(row.category, "#333"), "dash": "dot"})
-        fig.add_annotation(
-            x=row.plot_date,
-            y=1.0,
-            yref="paper",
-            text=esc(row.id),
-            hovertext=f"{esc(row.title)}<br>{esc(format_event_date(row.date, row.date_precision))}",
-            showarrow=False,
-            yshift=8,
-            font={"size": 10},
-        )
-    _layout(fig, "China's rare-earth magnet exports by month, with magnet-lever events", height=440)
-    fig.update_yaxes(title_text="tonnes, all destinations", rangemode="tozero", secondary_y=False)
-    fig.update_yaxes(title_text="tonnes to the US", rangemode="tozero", showgrid=False, secondary_y=True)
-    return fig
+        },
+        {
+            "mark": {"type": "point", "filled": True, "size": 120, "color": "#D55E00"},
+            "encoding": {
+                "x": x,
+                "y": {"field": "share_pct", "type": "quantitative", "title": "China's share (%)", "scale": y_scale},
+                "shape": {"field": "basis", "type": "nominal", "title": "Basis"},
+                "tooltip": tooltip,
+            },
+        },
+        {
+            "data": {"values": [{"y": 80, "t": "'over 80%' (the seed articles' claim)"}]},
+            "layer": [
+                {
+                    "mark": {"type": "rule", "strokeDash": [6, 4], "color": "#333333"},
+                    "encoding": {"y": {"field": "y", "type": "quantitative"}},
+                },
+                {
+                    "mark": {"type": "text", "align": "left", "dx": 4, "dy": -8, "color": "#333333"},
+                    "encoding": {"y": {"field": "y", "type": "quantitative"}, "text": {"field": "t"}},
+                },
+            ],
+        },
+    ]
+    return _vl("China's share of rare earths by stage: each dot is one source", layers, data, height=340)
 
 
-def minerals_chart(supply: pd.DataFrame, source_names: dict[str, str]) -> alt.Chart:
+def hhi_chart(conc: pd.DataFrame) -> dict:
+    data = conc[["stage_label", "hhi_low", "hhi_high", "basis", "lower_bound"]].copy()
+    data["kind"] = data["lower_bound"].map({True: "lower bound (China only)", False: "from country data"})
+    data = data.drop(columns="lower_bound")
+    y = {"field": "stage_label", "type": "nominal", "title": None, "sort": list(data["stage_label"])}
+    layers = [
+        {
+            "mark": {"type": "bar", "color": "#0072B2"},
+            "encoding": {
+                "y": y,
+                "x": {
+                    "field": "hhi_low",
+                    "type": "quantitative",
+                    "scale": {"domain": [0, 10000]},
+                    "title": "HHI (0-10,000; above 2,500 = highly concentrated)",
+                },
+                "opacity": {"field": "kind", "type": "nominal", "title": "Basis", "scale": {"range": [0.9, 0.45]}},
+                "tooltip": [{"field": f} for f in ("stage_label", "hhi_low", "hhi_high", "basis")],
+            },
+        },
+        {
+            "mark": {"type": "rule", "strokeWidth": 2, "color": "#333333"},
+            "encoding": {"y": y, "x": {"field": "hhi_low", "type": "quantitative"}, "x2": {"field": "hhi_high"}},
+        },
+        {
+            "data": {"values": [{"x": 2500}]},
+            "mark": {"type": "rule", "strokeDash": [4, 4], "color": "#CC3311"},
+            "encoding": {"x": {"field": "x", "type": "quantitative"}},
+        },
+    ]
+    return _vl("Concentration (Herfindahl-Hirschman index) by stage", layers, data, height={"step": 34})
+
+
+def minerals_chart(supply: pd.DataFrame, source_names: dict[str, str]) -> dict:
     data = supply[supply["mineral"].isin(["gallium", "germanium", "graphite"]) & supply["share_pct"].notna()].copy()
-    data["stage_label"] = data["stage"].map(STAGE_LABELS)
-    data["row"] = data["mineral"].str.capitalize() + " · " + data["stage_label"]
-    data["source"] = data["source_ids"].map(source_names).fillna(data["source_ids"])
-    rng = (
-        alt.Chart(data)
-        .mark_rule(strokeWidth=8, opacity=0.25, color="#D55E00")
-        .encode(
-            y=alt.Y("row:N", title=None, axis=alt.Axis(labelLimit=320)),
-            x=alt.X("min(share_pct):Q", scale=alt.Scale(domain=[40, 100], zero=False)),
-            x2="max(share_pct):Q",
-        )
-    )
-    dots = (
-        alt.Chart(data)
-        .mark_point(filled=True, size=100, color="#D55E00")
-        .encode(
-            y="row:N",
-            x=alt.X("share_pct:Q", title="China's share (%)", scale=alt.Scale(domain=[40, 100], zero=False)),
-            tooltip=["row:N", "share_pct:Q", "qualifier:N", "year:Q", "source:N", "note:N"],
-        )
-    )
-    return (rng + dots).properties(
-        title="Gallium, germanium, graphite: China's share, range across sources", height=alt.Step(34)
-    )
-
-
-def chain_figure(events: pd.DataFrame, links: pd.DataFrame) -> go.Figure:
-    """A compact view of the 2025 chain: linked 2025 events in date order, one row each."""
-    ids = set(links["from_event"]) | set(links["to_event"])
-    chain = events[events["id"].isin(ids) & events["date"].str.startswith("2025")].sort_values("plot_date")
-    chain = chain.reset_index(drop=True)
-    chain["row"] = range(len(chain), 0, -1)
-    fig = go.Figure(
-        go.Scatter(
-            x=chain["plot_date"],
-            y=chain["row"],
-            mode="markers+text",
-            text=[esc(t) for t in chain["title"]],
-            textposition="middle right",
-            marker={"size": 10, "color": [CATEGORY_COLORS[c] for c in chain["category"]]},
-            hovertext=[f"{esc(r.id)} · {esc(format_event_date(r.date, r.date_precision))}" for r in chain.itertuples()],
-            hovertemplate="%{hovertext}<extra></extra>",
-            cliponaxis=False,
-        )
-    )
-    _layout(fig, "The 2025 chain of moves (linked events only)", height=max(260, 28 * len(chain) + 90))
-    fig.update_yaxes(visible=False)
-    fig.update_xaxes(range=[pd.Timestamp("2025-03-15"), pd.Timestamp("2026-03-31")])
-    return fig
-
-
-# ---------------------------------------------------------------------------
-# Scenario model.
-# ---------------------------------------------------------------------------
-
-
-def scenario_figure(rng: pd.DataFrame, backtest: pd.DataFrame) -> go.Figure:
-    """Net China revenue per quarter: low-high band, base path, serviceable demand, sourced actuals."""
-    fig = go.Figure()
-    fig.add_trace(
-        go.Scatter(
-            x=rng["quarter"],
-            y=rng["high"],
-            mode="lines",
-            line={"width": 0},
-            name="High",
-            showlegend=False,
-            hovertemplate="%{x}: high $%{y:.2f}B<extra></extra>",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=rng["quarter"],
-            y=rng["low"],
-            mode="lines",
-            line={"width": 0},
-            fill="tonexty",
-            fillcolor="rgba(0,114,178,0.18)",
-            name="Low-high range",
-            hovertemplate="%{x}: low $%{y:.2f}B<extra></extra>",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=rng["quarter"],
-            y=rng["base"],
-            mode="lines+markers",
-            line={"color": SIDE_COLORS["US"], "width": 3},
-            name="Expected net revenue (base)",
-            hovertemplate="%{x}: base $%{y:.2f}B<extra></extra>",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=rng["quarter"],
-            y=rng["serviceable"],
-            mode="lines",
-            line={"color": "#555555", "dash": "dash"},
-            name="Serviceable demand (no controls)",
-            hovertemplate="%{x}: serviceable $%{y:.2f}B<extra></extra>",
-        )
-    )
-    fig.add_trace(
-        go.Scatter(
-            x=backtest["quarter"],
-            y=backtest["actual_usd_b"],
-            mode="markers",
-            marker={"symbol": "diamond", "size": 12, "color": SIDE_COLORS["China"]},
-            name="Actual H20 sales to China (sourced)",
-            hovertext=[esc(n) for n in backtest["note"]],
-            hovertemplate="%{x}: actual $%{y:.2f}B<br>%{hovertext}<extra></extra>",
-        )
-    )
-    _layout(fig, "Nvidia China data-center revenue by quarter: scenario range and actuals", height=430)
-    fig.update_yaxes(title_text="USD billions per quarter", rangemode="tozero")
-    return fig
-
-
-def tornado_figure(t: pd.DataFrame) -> go.Figure:
-    """Total net revenue over the horizon as each input alone moves to the ends of its band."""
-    base = float(t["base"].iloc[0]) if len(t) else 0.0
-    fig = go.Figure()
-    fig.add_trace(
-        go.Bar(
-            y=t["input"],
-            x=t["low"] - base,
-            base=base,
-            orientation="h",
-            name="Pessimistic end",
-            marker_color="#D55E00",
-            customdata=t[["band"]].to_numpy(),
-            hovertemplate="%{y}: $%{x:.2f}B change (band %{customdata[0]})<extra></extra>",
-        )
-    )
-    fig.add_trace(
-        go.Bar(
-            y=t["input"],
-            x=t["high"] - base,
-            base=base,
-            orientation="h",
-            name="Optimistic end",
-            marker_color="#0072B2",
-            customdata=t[["band"]].to_numpy(),
-            hovertemplate="%{y}: $%{x:.2f}B change (band %{customdata[0]})<extra></extra>",
-        )
-    )
-    fig.add_vline(x=base, line={"color": "#333333", "dash": "dot"})
-    _layout(fig, "Sensitivity: total net revenue over 8 quarters (USD billions)", height=380, barmode="overlay")
-    fig.update_xaxes(title_text=f"USD billions (base: {base:.2f})")
-    return fig
+    data["row"] = data["mineral"].str.capitalize() + " · " + data["stage"].map(STAGE_LABELS)
+    data["source"] = data["source_ids"].map(lambda sid: source_names.get(sid, sid))
+    data = data[["row", "share_pct", "qualifier", "year", "source", "note"]]
+    y = {"field": "row", "type": "nominal", "title": None, "axis": {"labelLimit": 320}}
+    x_scale = {"domain": [40, 100], "zero": False}
+    layers = [
+        {
+            "mark": {"type": "rule", "strokeWidth": 8, "opacity": 0.25, "color": "#D55E00"},
+            "encoding": {
+                "y": y,
+                "x": {"aggregate": "min", "field": "share_pct", "type": "quantitative", "scale": x_scale},
+                "x2": {"aggregate": "max", "field": "share_pct"},
+            },
+        },
+        {
+            "mark": {"type": "point", "filled": True, "size": 100, "color": "#D55E00"},
+            "encoding": {
+                "y": y,
+                "x": {"field": "share_pct", "type": "quantitative", "title": "China's share (%)", "scale": x_scale},
+                "tooltip": [{"field": f} for f in ("row", "share_pct", "qualifier", "year", "source", "note")],
+            },
+        },
+    ]
+    return _vl("Gallium, germanium, graphite: China's share, range across sources", layers, data, height={"step": 34})

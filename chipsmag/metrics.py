@@ -40,7 +40,7 @@ def usgs_tonnages(supply: pd.DataFrame, stage: str, source_prefix: str = "usgs_m
         (supply["mineral"] == "rare_earths")
         & (supply["stage"] == stage)
         & supply["value"].notna()
-        & supply["source_ids"].str.split(";").str[0].eq(source_prefix)
+        & (supply["source_ids"].str.startswith(source_prefix + ";") | (supply["source_ids"] == source_prefix))
     ].copy()
     world = rows[rows["country"] == "WORLD"].set_index("year")["value"]
     rows = rows[rows["country"] != "WORLD"]
@@ -83,7 +83,7 @@ def hhi(shares_pct: pd.Series) -> float:
     return float((shares_pct**2).sum())
 
 
-def stage_concentration(supply: pd.DataFrame) -> pd.DataFrame:
+def stage_concentration(supply: pd.DataFrame, shares: pd.DataFrame | None = None) -> pd.DataFrame:
     """HHI per stage.
 
     Mining and reserves: from USGS country tonnages (2024), with 'Other countries' left out
@@ -105,7 +105,7 @@ def stage_concentration(supply: pd.DataFrame) -> pd.DataFrame:
                     "lower_bound": False,
                 }
             )
-    shares = china_stage_shares(supply)
+    shares = china_stage_shares(supply) if shares is None else shares
     for stage in ("refining", "magnets"):
         s = shares[shares["stage"] == stage]["share_pct"]
         if len(s):
@@ -152,7 +152,7 @@ def nvidia_quarters(revenue: pd.DataFrame) -> pd.DataFrame:
 def sources_of(frame: pd.DataFrame, column: str = "source_ids") -> list[str]:
     """Every source id cited by the rows of a frame, in first-seen order."""
     seen: dict[str, None] = {}
-    for ids in frame[column].dropna():
+    for ids in pd.unique(frame[column].dropna()):  # id lists repeat: walk each distinct one once
         for sid in str(ids).split(";"):
             seen.setdefault(sid.strip(), None)
     return list(seen)

@@ -31,11 +31,22 @@ def empty_state(what: str) -> None:
     )
 
 
+MAX_TABLE_ROWS = 500
+
+
+def table_rows(frame: pd.DataFrame, what: str) -> pd.DataFrame:
+    """The rows a table shows: all of them, or the first MAX_TABLE_ROWS with a note (the download has all)."""
+    if len(frame) <= MAX_TABLE_ROWS:
+        return frame
+    st.caption(f"Showing the first {MAX_TABLE_ROWS:,} of {len(frame):,} {what}; the download below has them all.")
+    return frame.head(MAX_TABLE_ROWS)
+
+
 def download(frame: pd.DataFrame, name: str, label: str, key: str) -> None:
-    """Offer exactly the rows on screen as CSV."""
+    """Offer exactly the rows the filters select as CSV, built only when the reader clicks."""
     st.download_button(
         label,
-        data=frame.to_csv(index=False).encode("utf-8"),
+        data=lambda: frame.to_csv(index=False).encode("utf-8"),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=key,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+import streamlit as st
+
 from chipsmag import scenario
 from chipsmag.loading import Dataset
 from chipsmag.urlstate import Param
@@ -47,10 +49,17 @@ def page_key(path: str) -> str:
 
 def page_params(ds: Dataset) -> list[Param]:
     """Each page's own parameters (the shared filters are declared in components.filters)."""
+    return list(_page_params(ds.version, ds))
+
+
+@st.cache_resource(max_entries=4)
+def _page_params(version: str, _ds: Dataset) -> tuple[Param, ...]:
+    """Built once per data version: the id lists can be long."""
+    ds = _ds
     events = ds.tables.get("events")
     links = ds.tables.get("links")
     names = tuple(r["name"] for r in ds.descriptor["resources"])
-    return [
+    return (
         Param("lanes", "Lanes", "one", ("lever", "side"), page="timeline"),
         Param("event", "Event", "one", tuple(events["id"]) if events is not None else (), page="timeline"),
         Param("usgs", "USGS view", "one", ("mining", "reserves"), page="supply"),
@@ -59,6 +68,7 @@ def page_params(ds: Dataset) -> list[Param]:
         Param("basis", "Basis", "multi", ("stated", "inferred"), page="linkage"),
         Param("link", "Link", "one", tuple(links["id"]) if links is not None else (), page="linkage"),
         Param("table", "Table", "one", names, page="sources"),
+        Param("show", "Section", "one", ("History", "Claims", "Scenario"), page="revenue"),
         Param("preset", "Scenario preset", "one", tuple(scenario.PRESETS), page="revenue"),
         *(
             Param(key, scenario.LABELS[name], "number", page="revenue", limits=scenario.LIMITS[name][:2])
@@ -66,11 +76,11 @@ def page_params(ds: Dataset) -> list[Param]:
             if name != "licence_start"
         ),
         Param("s_start", scenario.LABELS["licence_start"], "one", scenario.QUARTERS, page="revenue"),
-    ]
+    )
 
 
 def param(ds: Dataset, key: str) -> Param:
-    return next(p for p in page_params(ds) if p.key == key)
+    return next(p for p in _page_params(ds.version, ds) if p.key == key)
 
 
 FALLBACK_BOUNDS = (dt.date(2018, 7, 1), dt.date(2025, 12, 31))

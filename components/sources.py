@@ -18,7 +18,9 @@ def source_label(row) -> str:
 
 
 def source_names(sources: pd.DataFrame) -> dict[str, str]:
-    return {row["id"]: source_label(row) for _, row in sources.iterrows()}
+    carrying = " (carrying " + sources["original_publisher"] + ")"
+    labels = sources["publisher"] + carrying.fillna("")
+    return dict(zip(sources["id"], labels, strict=True))
 
 
 def caption(sources: pd.DataFrame, ids: list[str], note: str = "") -> None:

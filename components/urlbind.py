@@ -46,12 +46,28 @@ def show_notices(page: str) -> None:
     st.warning(f"**Parts of this link were not used:**\n\n{body}", icon=":material/link_off:")
 
 
-def id_select(container, param: Param, labels: dict[str, str], label: str, help: str | None = None) -> str | None:
-    """A selectbox of ids whose choice lives in the URL as the id itself."""
+MAX_OPTIONS = 300
+
+
+def id_select(
+    container, param: Param, ids: list[str], labels_for, label: str, help: str | None = None, what: str = "items"
+) -> str | None:
+    """A selectbox of ids whose choice lives in the URL as the id itself.
+
+    ``ids`` come in display order; past MAX_OPTIONS only the last ones are listed (with a note),
+    plus the one already chosen, so a long list never goes to the browser whole. ``labels_for``
+    turns a list of ids into {id: label}; ``param.options`` holds every valid id."""
     key = param.key
     if key not in st.session_state:
         raw = st.query_params.get(key)
-        st.session_state[key] = raw if raw in labels else None
+        st.session_state[key] = raw if raw in param.options else None
+    listed = list(ids[-MAX_OPTIONS:])
+    chosen = st.session_state.get(key)
+    if chosen is not None and chosen not in listed:
+        listed.append(chosen)
+    labels = labels_for(listed)
+    if len(ids) > MAX_OPTIONS:
+        container.caption(f"The list holds the {MAX_OPTIONS} most recent of {len(ids):,} {what}; narrow the filters.")
     value = container.selectbox(
         label,
         [None, *labels],

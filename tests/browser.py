@@ -37,8 +37,12 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def streamlit_server(env: dict | None = None, log_dir: Path | None = None) -> Iterator[str]:
-    """Start ``streamlit run app.py`` on a free port, wait for its health check, stop it after.
+def streamlit_server(
+    env: dict | None = None, log_dir: Path | None = None, script: str = "app.py", on_start=None
+) -> Iterator[str]:
+    """Start ``streamlit run <script>`` on a free port, wait for its health check, stop it after.
+
+    ``on_start`` is called with the server process once it answers (the benchmark reads its memory).
 
     The server's log is shown if it dies or does not come up.
     """
@@ -52,7 +56,7 @@ def streamlit_server(env: dict | None = None, log_dir: Path | None = None) -> It
                 "-m",
                 "streamlit",
                 "run",
-                "app.py",
+                script,
                 "--server.headless",
                 "true",
                 "--server.port",
@@ -84,6 +88,8 @@ def streamlit_server(env: dict | None = None, log_dir: Path | None = None) -> It
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"server did not answer in 60 s:\n{log_path.read_text()}")
                 time.sleep(0.2)
+            if on_start is not None:
+                on_start(proc)
             yield url
         finally:
             proc.terminate()

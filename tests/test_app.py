@@ -25,10 +25,8 @@ EXPECTED = {  # page: (plotly chart titles, number of Altair charts)
         [
             "Nvidia revenue by fiscal year, China (incl. Hong Kong) by billing location",
             "Nvidia FY2026 quarters: total, Data Center and China",
-            "Nvidia China data-center revenue by quarter: scenario range and actuals",
-            "Sensitivity: total net revenue over 8 quarters (USD billions)",
         ],
-        1,
+        0,
     ),
     "supply": (["China&#x27;s rare-earth magnet exports by month, with magnet-lever events"], 4),
     "linkage": (
@@ -116,7 +114,7 @@ def test_empty_filter_result_shows_an_empty_state():
 
 
 def test_revenue_claims_follow_the_actor_filter():
-    at = open_page("revenue", actor="AMD")
+    at = open_page("revenue", show="Claims", actor="AMD")
     claims = frame_with(at, "speaker", "quote")
     assert set(claims["speaker"]) == {"AMD"} and len(claims) == 3
 
@@ -130,14 +128,17 @@ def test_supply_usgs_view_and_date_filter():
     assert [v for v in bars["y"]] == [1238, 3188, 5577, 6146]
 
 
+def link_ids(spec: dict) -> set[str]:
+    return {row[0] for t in spec["data"] if t.get("legendgroup") for row in t["customdata"] if row[0]}
+
+
 def test_linkage_relation_and_basis_filters():
     full = open_page("linkage")
-    n_links = sum(1 for t in plotly_specs(full)[0]["data"] if t.get("legendgroup"))
-    assert n_links == 29
+    assert len(link_ids(plotly_specs(full)[0])) == 29
     at = open_page("linkage", relation="quid pro quo", basis="stated")
     traces = [t for t in plotly_specs(at)[0]["data"] if t.get("legendgroup")]
-    assert {t["legendgroup"] for t in traces} == {"quid pro quo"}
-    assert {t["customdata"][0][0] for t in traces} == {"L13", "L15", "L17", "L18"}
+    assert {t["name"] for t in traces} == {"quid pro quo (stated)"}
+    assert link_ids(plotly_specs(at)[0]) == {"L13", "L15", "L17", "L18"}
     assert list(at.dataframe[0].value["id"]) == ["L13", "L15", "L17", "L18"]
 
 
@@ -213,7 +214,7 @@ def scenario_metrics(at) -> dict[str, str]:
 
 
 def test_scenario_defaults_and_back_test():
-    at = open_page("revenue")
+    at = open_page("revenue", show="Scenario")
     assert scenario_metrics(at) == {
         "Serviceable demand, 8 quarters": "$56.8B",
         "Expected net revenue": "$5.9B",
@@ -227,7 +228,7 @@ def test_scenario_defaults_and_back_test():
 
 
 def test_scenario_presets_move_the_sliders():
-    at = open_page("revenue")
+    at = open_page("revenue", show="Scenario")
     at.selectbox(key="preset").set_value("April 2025 ban persists").run()
     assert at.slider(key="s_licence").value == 0
     assert scenario_metrics(at)["Fees paid to the US"] == "$0.00B"
@@ -237,17 +238,17 @@ def test_scenario_presets_move_the_sliders():
 
 
 def test_scenario_from_a_link():
-    at = open_page("revenue", preset="December 2025 H200 at 25%", s_uptake="20", s_market="60")
+    at = open_page("revenue", show="Scenario", preset="December 2025 H200 at 25%", s_uptake="20", s_market="60")
     assert at.slider(key="s_fee").value == 25  # from the preset
     assert at.slider(key="s_uptake").value == 20 and at.slider(key="s_market").value == 60
     assert "changed: china market size, uptake when beijing discourages" in texts(at)
     assert share_link(at) == (
-        "http://localhost:8501/revenue?preset=December%202025%20H200%20at%2025%25&s_market=60&s_uptake=20"
+        "http://localhost:8501/revenue?show=Scenario&preset=December%202025%20H200%20at%2025%25&s_market=60&s_uptake=20"
     )
 
 
 def test_invalid_scenario_values_in_a_link_are_dropped_with_a_notice():
-    at = open_page("revenue", s_fee="-5", s_uptake="nan", s_licence="abc", s_share="150", s_start="Q9")
+    at = open_page("revenue", show="Scenario", s_fee="-5", s_uptake="nan", s_licence="abc", s_share="150", s_start="Q9")
     assert not at.exception
     notice = unescape(next(w.value for w in at.warning if "Parts of this link" in w.value))
     assert "Fee to the US government: -5 is outside 0 to 50; the default was used." in notice
@@ -256,3 +257,14 @@ def test_invalid_scenario_values_in_a_link_are_dropped_with_a_notice():
     assert "Share export-compliant parts can serve: 150 is outside 0 to 100; the default was used." in notice
     assert "Licence start: 'Q9' not recognised and dropped." in notice
     assert at.slider(key="s_fee").value == 15 and at.slider(key="s_uptake").value == 0.7
+
+
+@pytest.mark.parametrize(
+    ("section", "plotly", "altair"),
+    [("History", 2, 0), ("Claims", 0, 1), ("Scenario", 2, 0)],
+)
+def test_revenue_sections_compute_only_what_is_shown(section, plotly, altair):
+    at = open_page("revenue", show=section)
+    assert not at.exception
+    assert len(plotly_specs(at)) == plotly and len(vega_specs(at)) == altair
+    assert bool(scenario_metrics(at)) == (section == "Scenario")

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 PAGES = {  # url path: (page title, plotly charts, Altair charts)
     "": ("Chips for magnets", 1, 0),
     "timeline": ("Timeline", 1, 0),
-    "revenue": ("Revenue at risk", 4, 1),
+    "revenue": ("Revenue at risk", 2, 0),
     "supply": ("Supply", 1, 4),
     "linkage": ("Chips for magnets", 2, 0),
     "sources": ("Sources & data", 0, 0),
@@ -199,7 +199,7 @@ def scenario_state(page: Page) -> dict[str, str]:
 def test_a_moved_scenario_is_a_link(browser: Browser, server: str):
     first = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = first.new_page()
-    page.goto(f"{server}/revenue")
+    page.goto(f"{server}/revenue?show=Scenario")
     wait_ready(page)
     choose_option(page, "preset", "December 2025 H200 at 25%")
     page.wait_for_url(re.compile(r"preset=December"))

@@ -126,9 +126,14 @@ def test_linkage_spec_draws_each_link_and_the_tariff_steps(dataset):
     events = apply_to_events(t["events"], Filters(dt.date(2018, 1, 1), dt.date(2026, 1, 1)))
     fig = charts.linkage_figure(events, t["links"], t["tariffs"], {})
     link_traces = [tr for tr in fig.data if tr.legendgroup in charts.RELATION_COLORS]
-    assert len(link_traces) == len(t["links"])
+
+    def ids(traces):
+        return {row[0] for tr in traces for row in tr.customdata if row[0] is not None}
+
+    assert ids(link_traces) == set(t["links"]["id"])
     inferred = [tr for tr in link_traces if tr.line.dash == "dot"]
-    assert len(inferred) == (t["links"]["basis"] == "inferred").sum()
+    assert ids(inferred) == set(t["links"].loc[t["links"]["basis"] == "inferred", "id"])
+    assert len(link_traces) == t["links"].groupby(["relation", "basis"]).ngroups
     us = next(tr for tr in fig.data if tr.name == "Tariff: US on China")
     assert list(us.y) == [10, 20, 104, 145, 145, 30, 30, 20] and us.line.shape == "hv"
     threat = next(tr for tr in fig.data if tr.name == "Threatened, never imposed")

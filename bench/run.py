@@ -1,0 +1,374 @@
+"""Benchmark the dashboard side by side with a bare Streamlit page, in one run.
+
+    .venv/bin/python -m bench.run                 # 5 runs each, scales 10, 100, 1000; writes bench/RESULTS.md
+    .venv/bin/python -m bench.run --runs 3 --scales 10 --out /tmp/r.md
+
+It starts the dashboard (curated data) and bench/reference_app.py (one Plotly chart, one sidebar
+multiselect) on the same Streamlit, and measures in headless Chromium, as medians:
+
+- load: from navigation to every chart drawn and the script finished, per page and for the reference;
+- filter change: from the click on a multiselect option to the rerun finished (timeline vs reference);
+- server-side script time per page (the app writes it to CHIPSMAG_TIMING_LOG when asked);
+- bytes the browser receives over the websocket per page;
+- server memory (RSS) with 1 and with 10 open sessions.
+
+Then, for synthetic data at 10x, 100x and 1000x the curated events and links (bench/generate.py),
+rerun time and bytes per page. Every figure is printed and written to the results file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import platform
+import statistics
+import subprocess
+import tempfile
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+import streamlit
+from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+
+from bench.generate import generate
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_ready
+
+ROOT = Path(__file__).resolve().parent.parent
+PAGES = ["", "timeline", "revenue", "supply", "linkage", "sources"]
+TARGETS = {"landing": 1.15, "page": 1.3, "filter": 1.2, "script_ms": 100, "scale_filter_ms": 1000}
+MAX_PAGE_BYTES = 2 * 1024 * 1024
+MAX_SESSION_MB = 25
+
+CHARTS_DRAWN = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  if (!app || app.dataset.testScriptState !== 'notRunning' || app.dataset.testConnectionState !== 'CONNECTED')
+    return false;
+  if (document.querySelectorAll("[data-testid='stSkeleton']").length) return false;
+  const plotly = [...document.querySelectorAll("[data-testid='stPlotlyChart']")];
+  const vega = [...document.querySelectorAll("[data-testid='stVegaLiteChart']")];
+  if (!document.querySelector("h1") && !plotly.length) return false;
+  return plotly.every(e => e.querySelector('.main-svg')) && vega.every(e => e.querySelector('canvas, svg'));
+}"""
+
+WATCH_RERUNS = """() => {
+  window.__bench = {click: null, running: [], done: []};
+  const app = document.querySelector("[data-testid='stApp']");
+  new MutationObserver(() => {
+    const state = app.dataset.testScriptState, now = performance.now();
+    (state === 'running' ? window.__bench.running : window.__bench.done).push(now);
+  }).observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  document.addEventListener('click', () => { window.__bench.click = performance.now(); }, true);
+}"""
+
+# The rerun a click starts: from the first 'running' after the click (or the click itself, if the
+# browser never painted 'running') to the next 'notRunning'.
+RERUN_FINISHED = """() => {
+  const b = window.__bench;
+  if (b.click === null) return false;
+  const started = b.running.find(t => t >= b.click) ?? b.click;
+  return b.done.some(t => t > started);
+}"""
+
+RERUN_MS = """() => {
+  const b = window.__bench;
+  const started = b.running.find(t => t >= b.click) ?? b.click;
+  return b.done.find(t => t > started) - b.click;
+}"""
+
+
+def rows(csv_path: Path) -> int:
+    import pandas as pd
+
+    return len(pd.read_csv(csv_path, usecols=["id"]))
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process and its children, from /proc."""
+    total = 0
+    pids = [pid]
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    if children.exists():
+        pids += [int(p) for p in children.read_text().split()]
+    for p in pids:
+        for line in Path(f"/proc/{p}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                total += int(line.split()[1])
+    return total / 1024
+
+
+def load_once(browser: Browser, url: str, context=None) -> tuple[float, int]:
+    """(ms until every chart is drawn, websocket bytes received) for one new session.
+
+    Without ``context`` the session starts in a fresh browser context (empty HTTP cache: the
+    frontend's script bundles are fetched again); with one, the cache is warm, as for a reader
+    who has opened the dashboard before."""
+    own = context is None
+    if own:
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    received = [0]
+
+    def on_socket(ws):
+        ws.on("framereceived", lambda payload: received.__setitem__(0, received[0] + len(payload)))
+
+    page.on("websocket", on_socket)
+    start = time.perf_counter()
+    page.goto(url)
+    page.wait_for_function(CHARTS_DRAWN, timeout=120_000, polling=20)
+    elapsed = (time.perf_counter() - start) * 1000
+    page.wait_for_timeout(200)  # late frames of the same run
+    page.close()
+    if own:
+        context.close()
+    return elapsed, received[0]
+
+
+def pick(page: Page, key: str, option: str) -> None:
+    page.locator(f".st-key-{key} [role='combobox']").click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def filter_once(browser: Browser, url: str, key: str, option: str, attempts: int = 3) -> float:
+    """ms from the click on a multiselect option to the end of the rerun it starts.
+
+    A click that lands while the page re-renders can miss the option; such a sample is taken
+    again on a fresh page rather than counted."""
+    for attempt in range(attempts):
+        context = browser.new_context(viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        try:
+            page.goto(url)
+            wait_ready(page)
+            page.wait_for_timeout(300)
+            page.evaluate(WATCH_RERUNS)
+            pick(page, key, option)
+            page.wait_for_function(RERUN_FINISHED, timeout=15_000, polling=10)
+            return page.evaluate(RERUN_MS)
+        except PlaywrightTimeoutError:
+            if attempt == attempts - 1:
+                raise
+        finally:
+            context.close()
+    raise AssertionError("unreachable")
+
+
+def script_times(log: Path) -> dict[str, list[float]]:
+    out: dict[str, list[float]] = {}
+    if log.exists():
+        for line in log.read_text().splitlines():
+            page, ms = line.split("\t")
+            out.setdefault(page, []).append(float(ms))
+    return out
+
+
+def measure_load(browser: Browser, url: str, runs: int) -> dict:
+    """Cold (fresh context each run) and warm-cache (one context, new session each run) loads."""
+    load_once(browser, url)  # warm the server's caches for this page
+    cold = [load_once(browser, url) for _ in range(runs)]
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    load_once(browser, url, context)  # fill this context's HTTP cache
+    warm = [load_once(browser, url, context) for _ in range(runs)]
+    context.close()
+    return {
+        "load_ms": median([s[0] for s in cold]),
+        "warm_ms": median([s[0] for s in warm]),
+        "bytes": median([s[1] for s in cold]),
+    }
+
+
+def measure_pages(browser: Browser, url: str, runs: int, log: Path) -> dict[str, dict]:
+    results = {}
+    for path in PAGES:
+        name = path or "overview"
+        log.write_text("")
+        r = results[name] = measure_load(browser, f"{url}/{path}", runs)
+        r["script_ms"] = median(script_times(log).get(name, []))
+        print(
+            f"  {name:9s} load {r['load_ms']:6.0f} ms (warm {r['warm_ms']:5.0f})  script {r['script_ms']:6.1f} ms"
+            f"  bytes {r['bytes']:9,.0f}",
+            flush=True,
+        )
+    return results
+
+
+def measure_memory(browser: Browser, url: str, pid: int) -> tuple[float, float]:
+    contexts = []
+    try:
+        for n in range(10):
+            context = browser.new_context(viewport={"width": 1400, "height": 1000})
+            page = context.new_page()
+            page.goto(f"{url}/timeline")
+            page.wait_for_function(CHARTS_DRAWN, timeout=120_000)
+            contexts.append(context)
+            if n == 0:
+                time.sleep(2)
+                one = rss_mb(pid)
+        time.sleep(2)
+        ten = rss_mb(pid)
+    finally:
+        for context in contexts:
+            context.close()
+    return one, ten
+
+
+def machine() -> str:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor() or "unknown CPU",
+    )
+    mem_kb = next(
+        int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
+    )
+    chromium = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True, check=False).stdout.strip()
+    return (
+        f"{platform.system()} {platform.release()} ({platform.machine()}), {cpu}, {os.cpu_count()} cores, "
+        f"{mem_kb / 1024 / 1024:.0f} GiB RAM; Python {platform.python_version()}, Streamlit "
+        f"{streamlit.__version__}, {chromium}"
+    )
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+def report(runs: int, ref: dict, pages: dict, filt: dict, memory: tuple, scales: dict) -> str:
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Run on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC by `python -m bench.run --runs {runs}`.",
+        "",
+        f"Machine: {machine()}.",
+        "",
+        f"Medians of {runs} runs, each in a fresh browser session, after one warm-up load per page.",
+        "",
+        "## Curated data against the bare reference page",
+        "",
+        "Charts drawn: from navigation to every chart drawn. *Cold*: each run in a fresh browser context, so the",
+        "frontend's script bundles are fetched again; *warm*: one context, a new session each run.",
+        "",
+        "| Page | Cold (ms) | Ratio | Warm (ms) | Ratio | Target | Server script (ms) | Target | Bytes sent |",
+        "| --- | ---: | ---: | ---: | ---: | --- | ---: | --- | ---: |",
+        f"| reference | {ref['load_ms']:.0f} | 1.00 | {ref['warm_ms']:.0f} | 1.00 | | | | {ref['bytes']:,.0f} |",
+    ]
+    for name, r in pages.items():
+        ratio = r["load_ms"] / ref["load_ms"]
+        warm = r["warm_ms"] / ref["warm_ms"]
+        target = TARGETS["landing"] if name == "overview" else TARGETS["page"]
+        lines.append(
+            f"| {name} | {r['load_ms']:.0f} | {ratio:.2f} | {r['warm_ms']:.0f} | {warm:.2f} | ≤ {target}: cold "
+            f"{verdict(ratio <= target)}, warm {verdict(warm <= target)} | {r['script_ms']:.1f} | "
+            f"≤ {TARGETS['script_ms']} {verdict(r['script_ms'] <= TARGETS['script_ms'])} | {r['bytes']:,.0f} |"
+        )
+    ratio = filt["app"] / filt["reference"]
+    one, ten = memory
+    per_session = (ten - one) / 9
+    lines += [
+        "",
+        "## Filter change to rerun finished",
+        "",
+        "| | ms |",
+        "| --- | ---: |",
+        f"| reference (sidebar multiselect) | {filt['reference']:.0f} |",
+        f"| timeline (Category multiselect) | {filt['app']:.0f} |",
+        f"| ratio | {ratio:.2f} (target ≤ {TARGETS['filter']}: {verdict(ratio <= TARGETS['filter'])}) |",
+        "",
+        "## Server memory",
+        "",
+        f"RSS with 1 open session: {one:.0f} MB; with 10: {ten:.0f} MB; per extra session: {per_session:.1f} MB "
+        f"(target ≤ {MAX_SESSION_MB} MB: {verdict(per_session <= MAX_SESSION_MB)}).",
+        "",
+        "## Larger data",
+        "",
+        "Synthetic events and links at N times the curated size (bench/generate.py); the other tables as curated.",
+        "",
+        "| Scale | Events | Links | First load, validation included (ms) | Filter change (ms) | Target | "
+        "Largest page bytes | Target |",
+        "| --- | ---: | ---: | ---: | ---: | --- | ---: | --- |",
+    ]
+    for scale, s in scales.items():
+        big = max(s["pages"].values(), key=lambda r: r["bytes"])
+        lines.append(
+            f"| {scale}x | {s['events']:,} | {s['links']:,} | {s['cold_ms']:.0f} | {s['filter_ms']:.0f} | "
+            f"≤ {TARGETS['scale_filter_ms']} {verdict(s['filter_ms'] <= TARGETS['scale_filter_ms'])} | "
+            f"{big['bytes']:,.0f} | ≤ 2 MB {verdict(big['bytes'] <= MAX_PAGE_BYTES)} |"
+        )
+    lines += ["", "Per page at each scale (server script ms / bytes):", ""]
+    lines.append("| Page | " + " | ".join(f"{k}x" for k in scales) + " |")
+    lines.append("| --- |" + " ---: |" * len(scales))
+    for name in pages:
+        cells = [
+            f"{s['pages'][name]['script_ms']:.0f} ms / {s['pages'][name]['bytes']:,.0f} B" for s in scales.values()
+        ]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return "\n".join(lines) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Benchmark the dashboard against a bare Streamlit page.")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--scales", default="10,100,1000", help="comma-separated multiples of the curated data")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
+    args = parser.parse_args()
+    scales_wanted = [int(s) for s in args.scales.split(",") if s]
+    work = Path(tempfile.mkdtemp(prefix="chipsmag-bench-"))
+    log = work / "timing.log"
+    env = {"CHIPSMAG_TIMING_LOG": str(log)}
+    pids: dict[str, int] = {}
+
+    with sync_playwright() as pw, ExitStack() as stack:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        app = stack.enter_context(streamlit_server(env, work, on_start=lambda p: pids.__setitem__("app", p.pid)))
+        reference = stack.enter_context(streamlit_server({}, work, script="bench/reference_app.py"))
+
+        print("reference page", flush=True)
+        ref = measure_load(browser, reference, args.runs)
+        print(f"  load {ref['load_ms']:.0f} ms (warm {ref['warm_ms']:.0f})  bytes {ref['bytes']:,.0f}", flush=True)
+        print("dashboard, curated data", flush=True)
+        pages = measure_pages(browser, app, args.runs, log)
+        filt = {
+            "reference": median([filter_once(browser, reference, "series", "b") for _ in range(args.runs)]),
+            "app": median([filter_once(browser, f"{app}/timeline", "category", "Tariff") for _ in range(args.runs)]),
+        }
+        print(f"filter change: reference {filt['reference']:.0f} ms, timeline {filt['app']:.0f} ms", flush=True)
+        memory = measure_memory(browser, app, pids["app"])
+        print(f"memory: 1 session {memory[0]:.0f} MB, 10 sessions {memory[1]:.0f} MB", flush=True)
+        stack.close()
+
+        scales = {}
+        for scale in scales_wanted:
+            print(f"dashboard, {scale}x data", flush=True)
+            data = generate(scale, work / f"data-{scale}")
+            with streamlit_server({**env, "CHIPSMAG_DATA_DIR": str(data)}, work) as url:
+                cold_ms, _ = load_once(browser, f"{url}/timeline")
+                pages_at = measure_pages(browser, url, args.runs, log)
+                filter_ms = median(
+                    [filter_once(browser, f"{url}/timeline", "category", "Tariff") for _ in range(args.runs)]
+                )
+                print(f"  first load {cold_ms:.0f} ms, filter change {filter_ms:.0f} ms", flush=True)
+            scales[scale] = {
+                "events": rows(data / "events.csv"),
+                "links": rows(data / "links.csv"),
+                "cold_ms": cold_ms,
+                "filter_ms": filter_ms,
+                "pages": pages_at,
+            }
+        browser.close()
+
+    text = report(args.runs, ref, pages, filt, memory, scales)
+    args.out.write_text(text, encoding="utf-8")
+    print(f"\nwrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
