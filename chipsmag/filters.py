@@ -33,11 +33,6 @@ class Filters:
     categories: tuple[str, ...] = ()
     bounds: tuple[dt.date, dt.date] | None = field(default=None, compare=False)
 
-    @property
-    def is_default(self) -> bool:
-        full = self.bounds is None or (self.start, self.end) == self.bounds
-        return full and not (self.actors or self.levers or self.categories)
-
 
 def event_plot_date(date: str, precision: str) -> pd.Timestamp:
     """Where an event sits on a time axis: its day, or mid-month for a month-only date."""

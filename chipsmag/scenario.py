@@ -15,7 +15,7 @@ Each default is read from a sourced figure in data/; ``DEFAULT_NOTES`` gives the
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -232,7 +232,3 @@ def backtest(a: Assumptions, claims: pd.DataFrame) -> pd.DataFrame:
             }
         )
     return pd.DataFrame(rows)
-
-
-def as_dict(a: Assumptions) -> dict:
-    return asdict(a)

@@ -84,12 +84,6 @@ def id_select(
     return value
 
 
-def forget_selection(key: str) -> None:
-    """Drop a page's selection when the page is not shown (its URL key goes with it)."""
-    if key in st.query_params and st.session_state.get(REGISTRY, {}).get(key) is None:
-        del st.query_params[key]
-
-
 def base_url() -> str:
     url = st.context.url or "http://localhost:8501/"
     parts = urlsplit(url)
