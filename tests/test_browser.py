@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 
 import pytest
@@ -48,6 +49,25 @@ def page(browser: Browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     yield context.new_page()
     context.close()
+
+
+def share_link(page: Page) -> str:
+    """The link in the sidebar's share box."""
+    return page.locator("[data-testid='stSidebar'] [data-testid='stCode'] code").inner_text().strip()
+
+
+@contextlib.contextmanager
+def fresh_browser_at(browser: Browser, link: str):
+    """A new browser context (no cookies, no session) opened at ``link``, ready and exception-free."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    try:
+        page = context.new_page()
+        page.goto(link)
+        wait_ready(page)
+        expect_no_exception(page)
+        yield page
+    finally:
+        context.close()
 
 
 def filtered_line(page: Page):
@@ -101,21 +121,16 @@ def test_share_link_round_trip_in_a_fresh_browser(browser: Browser, server: str)
     page.locator(".st-key-lanes label", has_text="side").click()
     page.wait_for_url(re.compile(r"lanes=side"))
     wait_ready(page)
-    link = page.locator(".st-key-share_link code, [data-testid='stCode'] code").first.inner_text().strip()
+    link = share_link(page)
     assert link.endswith("/timeline?lever=Magnets&lanes=side"), link
     expected_line = filtered_line(page).inner_text()
     first.close()
 
-    fresh = browser.new_context(viewport={"width": 1400, "height": 1000})
-    other = fresh.new_page()
-    other.goto(link)
-    wait_ready(other)
-    expect_no_exception(other)
-    expect(filtered_line(other)).to_have_text(expected_line)
-    expect(other.locator(".st-key-lanes input[type='radio']").nth(1)).to_be_checked()
-    expect(other.locator(".st-key-event_card, [data-testid='stPlotlyChart']").first).to_be_visible()
-    assert "lever=Magnets" in other.url and "lanes=side" in other.url
-    fresh.close()
+    with fresh_browser_at(browser, link) as other:
+        expect(filtered_line(other)).to_have_text(expected_line)
+        expect(other.locator(".st-key-lanes input[type='radio']").nth(1)).to_be_checked()
+        expect(other.locator(".st-key-event_card, [data-testid='stPlotlyChart']").first).to_be_visible()
+        assert "lever=Magnets" in other.url and "lanes=side" in other.url
 
 
 def test_a_shared_link_keeps_its_filters_across_page_switches(page: Page, server: str):
@@ -213,14 +228,9 @@ def test_a_moved_scenario_is_a_link(browser: Browser, server: str):
     wait_ready(page)
     moved = scenario_state(page)
     assert moved["s_uptake"] == "1.2" and moved["s_fee"] == "25"
-    link = page.locator("[data-testid='stSidebar'] [data-testid='stCode'] code").inner_text().strip()
+    link = share_link(page)
     assert "preset=December%202025%20H200%20at%2025%25" in link and "s_uptake=1.2" in link
     first.close()
 
-    fresh = browser.new_context(viewport={"width": 1400, "height": 1000})
-    other = fresh.new_page()
-    other.goto(link)
-    wait_ready(other)
-    expect_no_exception(other)
-    assert scenario_state(other) == moved
-    fresh.close()
+    with fresh_browser_at(browser, link) as other:
+        assert scenario_state(other) == moved
