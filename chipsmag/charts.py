@@ -535,10 +535,18 @@ def revenue_annual_figure(annual: pd.DataFrame, marks: dict[str, pd.DataFrame] |
     for trace in _period_event_markers(marks or {}, heights):
         spec.add(trace)
     spec.layout["annotations"] = [
-        {"x": row.fiscal_period, "y": row.total / 1000, "text": "China: unverified", "showarrow": False, "yshift": 12}
+        {  # inside the hatched bar, clear of the event markers above it
+            "x": row.fiscal_period,
+            "y": row.total / 2000,
+            "text": "China:<br>unverified",
+            "showarrow": False,
+            "bgcolor": "white",
+        }
         for row in annual[~known].itertuples()
     ]
     spec.axis("yaxis", title={"text": "USD billions"})
+    periods = list(annual["fiscal_period"])  # short tick labels fit a phone: FY2025 -> FY25
+    spec.axis("xaxis", tickvals=periods, ticktext=[p.replace("FY20", "FY") for p in periods], tickangle=0)
     spec.axis(
         "yaxis2",
         title={"text": "China share (%)"},
@@ -863,6 +871,39 @@ def _vl(title: str, layers: list[dict], data: pd.DataFrame, **extra) -> dict:
     }
 
 
+def _share_range_layers(
+    category: dict, value_axis: str, rule_width: int, point_size: int, tooltip: list[dict], **point_encoding
+) -> list[dict]:
+    """China's share (%) per category: a faint rule from the lowest to the highest source, and one
+    point per source. ``value_axis`` is the axis that carries the share ("x" or "y")."""
+    cat_axis = "x" if value_axis == "y" else "y"
+    scale = {"domain": [40, 100], "zero": False}
+    return [
+        {
+            "mark": {"type": "rule", "strokeWidth": rule_width, "opacity": 0.25, "color": "#D55E00"},
+            "encoding": {
+                cat_axis: category,
+                value_axis: {"aggregate": "min", "field": "share_pct", "type": "quantitative", "scale": scale},
+                value_axis + "2": {"aggregate": "max", "field": "share_pct"},
+            },
+        },
+        {
+            "mark": {"type": "point", "filled": True, "size": point_size, "color": "#D55E00"},
+            "encoding": {
+                cat_axis: category,
+                value_axis: {
+                    "field": "share_pct",
+                    "type": "quantitative",
+                    "title": "China's share (%)",
+                    "scale": scale,
+                },
+                **point_encoding,
+                "tooltip": tooltip,
+            },
+        },
+    ]
+
+
 def stage_share_chart(shares: pd.DataFrame, source_names: dict[str, str]) -> dict:
     data = shares[["stage_label", "year", "share_pct", "qualifier", "basis", "note", "source_ids"]].copy()
     data["source"] = data["source_ids"].str.split(";").str[0].map(lambda sid: source_names.get(sid, sid))
@@ -874,7 +915,6 @@ def stage_share_chart(shares: pd.DataFrame, source_names: dict[str, str]) -> dic
         "title": "Stage of the supply chain",
         "axis": {"labelAngle": 0},
     }
-    y_scale = {"domain": [40, 100], "zero": False}
     tooltip = [
         {"field": f, "type": t}
         for f, t in (
@@ -888,23 +928,7 @@ def stage_share_chart(shares: pd.DataFrame, source_names: dict[str, str]) -> dic
         )
     ]
     layers = [
-        {
-            "mark": {"type": "rule", "strokeWidth": 10, "opacity": 0.25, "color": "#D55E00"},
-            "encoding": {
-                "x": x,
-                "y": {"aggregate": "min", "field": "share_pct", "type": "quantitative", "scale": y_scale},
-                "y2": {"aggregate": "max", "field": "share_pct"},
-            },
-        },
-        {
-            "mark": {"type": "point", "filled": True, "size": 120, "color": "#D55E00"},
-            "encoding": {
-                "x": x,
-                "y": {"field": "share_pct", "type": "quantitative", "title": "China's share (%)", "scale": y_scale},
-                "shape": {"field": "basis", "type": "nominal", "title": "Basis"},
-                "tooltip": tooltip,
-            },
-        },
+        *_share_range_layers(x, "y", 10, 120, tooltip, shape={"field": "basis", "type": "nominal", "title": "Basis"}),
         {
             "data": {"values": [{"y": 80, "t": "'over 80%' (the seed articles' claim)"}]},
             "layer": [
@@ -961,23 +985,6 @@ def minerals_chart(supply: pd.DataFrame, source_names: dict[str, str]) -> dict:
     data["source"] = data["source_ids"].map(lambda sid: source_names.get(sid, sid))
     data = data[["row", "share_pct", "qualifier", "year", "source", "note"]]
     y = {"field": "row", "type": "nominal", "title": None, "axis": {"labelLimit": 320}}
-    x_scale = {"domain": [40, 100], "zero": False}
-    layers = [
-        {
-            "mark": {"type": "rule", "strokeWidth": 8, "opacity": 0.25, "color": "#D55E00"},
-            "encoding": {
-                "y": y,
-                "x": {"aggregate": "min", "field": "share_pct", "type": "quantitative", "scale": x_scale},
-                "x2": {"aggregate": "max", "field": "share_pct"},
-            },
-        },
-        {
-            "mark": {"type": "point", "filled": True, "size": 100, "color": "#D55E00"},
-            "encoding": {
-                "y": y,
-                "x": {"field": "share_pct", "type": "quantitative", "title": "China's share (%)", "scale": x_scale},
-                "tooltip": [{"field": f} for f in ("row", "share_pct", "qualifier", "year", "source", "note")],
-            },
-        },
-    ]
+    tooltip = [{"field": f} for f in ("row", "share_pct", "qualifier", "year", "source", "note")]
+    layers = _share_range_layers(y, "x", 8, 100, tooltip)
     return _vl("Gallium, germanium, graphite: China's share, range across sources", layers, data, height={"step": 34})

@@ -159,7 +159,7 @@ def test_revenue_annual_spec_flags_unverified(dataset):
     fig = charts.revenue_annual_figure(annual)
     china = next(t for t in fig.data if t.name == "China incl. Hong Kong")
     assert round(china.y[5], 3) == 17.108 and pd.isna(china.y[6])
-    assert [a.text for a in fig.layout.annotations] == ["China: unverified"]
+    assert [a.text for a in fig.layout.annotations] == ["China:<br>unverified"]
 
 
 def test_events_fall_in_the_fiscal_period_that_contains_them(dataset):
