@@ -5,7 +5,7 @@ import streamlit as st
 from chipsmag import charts, metrics
 from chipsmag.filters import apply_dates, apply_to_events, apply_to_links
 from chipsmag.text import format_event_date, md_escape
-from components import layout, sources, urlbind
+from components import data, layout, sources, urlbind
 from components.data import dataset, dated_events, require
 from components.registry import RELATIONS, param
 
@@ -18,8 +18,7 @@ st.markdown(
 if not require(ds, "events", "links", "tariffs", "sources", "actors"):
     st.stop()
 t = ds.tables
-names = sources.source_names(t["sources"])
-actor_names = dict(zip(t["actors"]["id"], t["actors"]["name"], strict=True))
+actor_names = data.actor_names(ds)
 f = layout.filters()
 
 # 1. Options.
@@ -37,7 +36,7 @@ urlbind.register(param(ds, "basis"), basis, [])
 layout.filtered_line(f, actor_names, "events, links and tariff steps")
 
 events = apply_to_events(dated_events(ds), f)
-links = apply_to_links(t["links"], events["id"])
+links = apply_to_links(data.hover_links(ds), events["id"])
 if relations:
     links = links[links["relation"].isin(relations)]
 if basis:
@@ -55,7 +54,7 @@ if points and str(points) != st.session_state.get("_lk_seen"):
 if links.empty:
     layout.empty_state("links")
 else:
-    fig = charts.linkage_figure(events, links, tariffs, names, st.session_state.get("link"), period)
+    fig = charts.linkage_figure(events, links, tariffs, st.session_state.get("link"), period)
     st.plotly_chart(fig, key="lk_chart", on_select="rerun", selection_mode="points", config={"displaylogo": False})
     if len(links) > charts.MAX_DRAWN_LINKS:
         st.caption(
@@ -63,7 +62,7 @@ else:
             "Narrow the filters to see the others."
         )
     sources.caption(
-        t["sources"],
+        ds,
         metrics.sources_of(links) + metrics.sources_of(tariffs),
         "Tariffs: the new 2025 layers only (IEEPA fentanyl + reciprocal; China's general retaliatory rate), "
         "not the pre-2025 Section 301 duties of about 25%. The 130% point is the threatened rate "
@@ -102,7 +101,7 @@ with left:
                 f"to **{md_escape(b['title'])}** ({md_escape(format_event_date(b['date'], b['date_precision']))})"
             )
             st.markdown(f"> {md_escape(link['evidence'])}")
-            sources.caption(t["sources"], link["source_ids"].split(";"))
+            sources.caption(ds, link["source_ids"].split(";"))
     else:
         st.caption("Click an arrow on the chart, or pick a link above.")
 with right:

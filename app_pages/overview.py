@@ -5,7 +5,7 @@ import streamlit as st
 from chipsmag import charts, metrics
 from chipsmag.filters import apply_to_events, apply_to_links
 from chipsmag.text import format_event_date, md_escape, usd_m
-from components import layout, sources
+from components import data, fixed, layout, sources
 from components.data import dataset, dated_events, require
 
 ds = dataset()
@@ -27,7 +27,7 @@ rev = t["revenue"]
 fy25 = rev[(rev["company"] == "nvidia") & (rev["fiscal_period"] == "FY2025")].set_index("metric")
 china, total = fy25.at["china_incl_hk", "value_usd_m"], fy25.at["total", "value_usd_m"]
 claims = t["claims"].set_index("id")
-shares = metrics.china_stage_shares(t["supply"])
+shares = fixed.china_stage_shares(ds)
 mining24 = shares[(shares["stage"] == "mining") & (shares["year"] == 2024)]["share_pct"].iloc[0]
 refining = shares[(shares["stage"] == "refining") & (shares["source_ids"] == "seaisi_iea_gcmo2024")].iloc[0]
 magnets = shares[shares["stage"] == "magnets"]["share_pct"]
@@ -43,7 +43,7 @@ with c1, st.container(border=True):
         delta_arrow="off",
         help="China including Hong Kong, by customer billing location. Fiscal year ended 2025-01-26.",
     )
-    sources.caption(src, fy25.at["china_incl_hk", "source_ids"].split(";"), "FY2025 10-K, filed 2025-02-26.")
+    sources.caption(ds, fy25.at["china_incl_hk", "source_ids"].split(";"), "FY2025 10-K, filed 2025-02-26.")
 with c2, st.container(border=True):
     expected, booked, huang = claims.loc["C02"], claims.loc["C08"], claims.loc["C05"]
     st.metric(
@@ -58,9 +58,7 @@ with c2, st.container(border=True):
         f"Beside it, Jensen Huang in an interview ({md_escape(huang['date'])}): "
         f"*walked away from **{md_escape(usd_m(huang['value']))}** of sales*, an estimate, not a filed figure."
     )
-    sources.caption(
-        src, [*expected["source_ids"].split(";"), *booked["source_ids"].split(";"), "hellokit_tmtpost_2025"]
-    )
+    sources.caption(ds, [*expected["source_ids"].split(";"), *booked["source_ids"].split(";"), "hellokit_tmtpost_2025"])
 with c3, st.container(border=True):
     st.metric(
         "China's magnet exports, May 2025",
@@ -69,7 +67,7 @@ with c3, st.container(border=True):
         delta_color="off",
         help=f"To the US: {may['tonnes_to_us']:,.1f} t ({may['to_us_yoy_pct']:.1f}% y/y). China Customs, as reported.",
     )
-    sources.caption(src, may["source_ids"].split(";"))
+    sources.caption(ds, may["source_ids"].split(";"))
 
 with st.container(border=True):
     st.markdown("**China's share of rare earths depends on the stage**")
@@ -86,13 +84,13 @@ with st.container(border=True):
         delta_arrow="off",
     )
     sources.caption(
-        src, ["usgs_mcs2025_ree", "seaisi_iea_gcmo2024", *metrics.sources_of(shares[shares["stage"] == "magnets"])]
+        ds, ["usgs_mcs2025_ree", "seaisi_iea_gcmo2024", *metrics.sources_of(shares[shares["stage"] == "magnets"])]
     )
 
 # 2. The 2025 chain of moves (filters apply).
 st.subheader("The 2025 chain of moves")
 f = layout.filters()
-actor_names = dict(zip(t["actors"]["id"], t["actors"]["name"], strict=True))
+actor_names = data.actor_names(ds)
 layout.filtered_line(f, actor_names, "this chart")
 visible = apply_to_events(dated_events(ds), f)
 links = apply_to_links(t["links"], visible["id"])
@@ -103,6 +101,6 @@ else:
     st.plotly_chart(charts.chain_figure(chain), key="ov_chain", config={"displaylogo": False})
     if len(chain) > charts.MAX_CHAIN_EVENTS:
         st.caption(f"Showing the first {charts.MAX_CHAIN_EVENTS} of {len(chain):,} linked 2025 events.")
-    sources.caption(src, metrics.sources_of(chain), "Links and their evidence: see the Chips for magnets page.")
+    sources.caption(ds, metrics.sources_of(chain), "Links and their evidence: see the Chips for magnets page.")
     quote = t["links"].set_index("id").loc["L17"]
     st.markdown(f"> {md_escape(quote['evidence'])}  \n> — reported {md_escape(format_event_date('2025-07-16', 'day'))}")

@@ -5,7 +5,7 @@ import streamlit as st
 from chipsmag import charts, metrics, scenario
 from chipsmag.filters import apply_to_claims, apply_to_events
 from chipsmag.text import md_escape, usd_m
-from components import layout, sources, urlbind
+from components import data, fixed, layout, sources, urlbind
 from components.data import dataset, dated_events, require
 from components.registry import SCENARIO_KEYS, param
 
@@ -14,7 +14,7 @@ st.title("Revenue at risk")
 if not require(ds, "revenue", "claims", "sources", "actors", "events"):
     st.stop()
 t = ds.tables
-actor_names = dict(zip(t["actors"]["id"], t["actors"]["name"], strict=True))
+actor_names = data.actor_names(ds)
 f = layout.filters()
 
 SECTIONS = ("History", "Claims", "Scenario")
@@ -42,13 +42,13 @@ def history() -> None:
     # 1. Nvidia by fiscal year.
     st.subheader("Nvidia revenue and its China share, FY2020 on")
     layout.filtered_line(f, actor_names, "the event markers")
-    annual = metrics.nvidia_annual(t["revenue"])
+    annual = fixed.nvidia_annual(ds)
     annual_marks = metrics.events_in_periods(controls, annual.set_index("fiscal_period")["period_end"], months=12)
     st.plotly_chart(charts.revenue_annual_figure(annual, annual_marks), key="rv_annual", config={"displaylogo": False})
     st.caption("Triangles: chip export-control events in that fiscal year (hover for the list).")
     years = t["revenue"][(t["revenue"]["period_type"] == "year")]
     sources.caption(
-        t["sources"],
+        ds,
         metrics.sources_of(years),
         "Revenue is assigned by customer billing location, which can differ from where chips ship "
         "(Singapore billed 18% of FY2025 revenue but took under 2% of shipments). FY2026 China: not found "
@@ -57,7 +57,7 @@ def history() -> None:
 
     # 2. FY2026 quarters.
     st.subheader("FY2026 by quarter")
-    quarters = metrics.nvidia_quarters(t["revenue"])
+    quarters = fixed.nvidia_quarters(ds)
     ends = quarters.drop_duplicates("fiscal_period").set_index("fiscal_period")["period_end"]
     quarter_marks = metrics.events_in_periods(controls, ends, months=3)
     st.plotly_chart(
@@ -65,7 +65,7 @@ def history() -> None:
     )
     unverified = quarters[(quarters["status"] == "unverified")]
     notes = "; ".join(f"{r.fiscal_period} China: {r.note}" for r in unverified.itertuples())
-    sources.caption(t["sources"], metrics.sources_of(quarters), notes)
+    sources.caption(ds, metrics.sources_of(quarters), notes)
 
 
 def claims_section() -> None:
@@ -79,7 +79,7 @@ def claims_section() -> None:
     else:
         st.altair_chart(charts.claims_chart(claims), key="rv_claims")
         sources.caption(
-            t["sources"],
+            ds,
             metrics.sources_of(usd),
             "Filed figures (8-K, releases) and spoken ones (interviews, calls) side by side: the $15B is Jensen "
             "Huang's interview estimate, the $4.5B the booked charge.",
@@ -97,7 +97,7 @@ def claims_section() -> None:
             st.markdown(
                 f"- **{row.value:g}%**, {md_escape(row.date)}, {md_escape(row.speaker)}: {md_escape(row.quote)}"
             )
-        sources.caption(t["sources"], metrics.sources_of(fees))
+        sources.caption(ds, metrics.sources_of(fees))
 
     amd = claims[claims["actor"] == "amd"]
     if len(amd):
@@ -114,7 +114,7 @@ def claims_section() -> None:
                     delta_arrow="off",
                 )
                 st.caption(md_escape(row.quote))
-        sources.caption(t["sources"], metrics.sources_of(amd), "Conflict: one outlet gives a $600-800M range.")
+        sources.caption(ds, metrics.sources_of(amd), "Conflict: one outlet gives a $600-800M range.")
 
 
 def scenario_section() -> None:
@@ -178,7 +178,7 @@ def scenario_section() -> None:
     m4.metric("Fees paid to the US", f"${quarters_out['fee'].sum():,.2f}B")
     st.plotly_chart(charts.scenario_figure(rng, bt), key="rv_scenario", config={"displaylogo": False})
     sources.caption(
-        t["sources"],
+        ds,
         metrics.sources_of(
             t["claims"][t["claims"]["id"].isin(["C04", "C07", "C09", "C11", "C12", "C14", "C18", "C19"])]
         ),

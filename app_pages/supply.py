@@ -4,7 +4,7 @@ import streamlit as st
 
 from chipsmag import charts, metrics
 from chipsmag.filters import apply_dates, apply_to_events
-from components import layout, sources, urlbind
+from components import data, fixed, layout, sources, urlbind
 from components.data import dataset, dated_events, require
 from components.registry import param
 
@@ -14,8 +14,7 @@ if not require(ds, "supply", "sources", "magnet_exports", "events", "actors"):
     st.stop()
 t = ds.tables
 src = t["sources"]
-names = sources.source_names(src)
-actor_names = dict(zip(t["actors"]["id"], t["actors"]["name"], strict=True))
+actor_names = data.actor_names(ds)
 f = layout.filters()
 
 # 1. Rare earths by country.
@@ -29,10 +28,10 @@ view = st.radio(
     help="Mine production (2023 and 2024) or reserves, in tonnes of rare-earth-oxide equivalent.",
 )
 urlbind.register(param(ds, "usgs"), view, "mining")
-tonnages = metrics.usgs_tonnages(t["supply"], view)
-st.altair_chart(charts.usgs_country_chart(tonnages, view), key="sp_usgs")
+tonnages = fixed.usgs_tonnages(ds, view)
+st.vega_lite_chart(fixed.usgs_country_spec(ds, view), key="sp_usgs")
 sources.caption(
-    src,
+    ds,
     [*metrics.sources_of(tonnages), "usgs_mcs2025_release"],
     "China's figure is its production quota and excludes undocumented output. Several countries' figures are "
     "USGS estimates based on China's import data. Filters do not apply (annual data).",
@@ -40,16 +39,15 @@ sources.caption(
 
 # 2. China's share per stage, per source.
 st.subheader("China's share depends on the stage")
-shares = metrics.china_stage_shares(t["supply"])
-st.vega_lite_chart(charts.stage_share_chart(shares, names), key="sp_stages")
-conc = metrics.stage_concentration(t["supply"], shares)
-st.vega_lite_chart(charts.hhi_chart(conc), key="sp_hhi")
+shares = fixed.china_stage_shares(ds)
+st.vega_lite_chart(fixed.stage_share_spec(ds), key="sp_stages")
+st.vega_lite_chart(fixed.hhi_spec(ds), key="sp_hhi")
 st.caption(
     "HHI = sum of squared percentage shares. Mining and reserves: USGS 2024 country data, 'other countries' "
     "left out. Refining and magnets: only China's share is published, so China's share squared is a lower bound."
 )
 sources.caption(
-    src,
+    ds,
     metrics.sources_of(shares),
     "Projections (IEA 2030) are left out. Conflicting values are shown as a range.",
 )
@@ -71,7 +69,7 @@ else:
     marks = marks[(marks["lever"] == "magnets") & (marks["date"].str[:7] >= first) & (marks["date"].str[:7] <= last)]
     st.plotly_chart(charts.magnet_exports_figure(exports, marks), key="sp_magnets", config={"displaylogo": False})
     sources.caption(
-        src,
+        ds,
         metrics.sources_of(exports),
         "Hatched: computed (April). n/a: February and March are not known separately (together about 8,907 t). "
         "Do not compare with Bloomberg's broader 'rare-earth products' series.",
@@ -80,10 +78,10 @@ else:
 
 # 4. Gallium, germanium, graphite.
 st.subheader("Gallium, germanium and graphite")
-st.vega_lite_chart(charts.minerals_chart(t["supply"], names), key="sp_minerals")
+st.vega_lite_chart(fixed.minerals_spec(ds), key="sp_minerals")
 minerals = t["supply"][t["supply"]["mineral"].isin(["gallium", "germanium", "graphite"])]
 sources.caption(
-    src,
+    ds,
     metrics.sources_of(minerals),
     "Shares differ by basis (USGS, EU, UNU) and by primary vs refined output.",
 )

@@ -6,7 +6,7 @@ import streamlit as st
 from chipsmag import charts, metrics
 from chipsmag.filters import CATEGORY_LABELS, apply_to_events
 from chipsmag.text import format_event_date, md_escape
-from components import layout, sources, urlbind
+from components import data, layout, sources, urlbind
 from components.data import dataset, dated_events, require
 from components.registry import param
 
@@ -15,8 +15,7 @@ st.title("Timeline")
 if not require(ds, "events", "actors", "sources", "links"):
     st.stop()
 t = ds.tables
-actor_names = dict(zip(t["actors"]["id"], t["actors"]["name"], strict=True))
-source_names = sources.source_names(t["sources"])
+actor_names = data.actor_names(ds)
 f = layout.filters()
 
 # 1. Options.
@@ -56,7 +55,7 @@ if picked is not None:
 if events.empty:
     layout.empty_state("events")
 else:
-    fig = charts.timeline_figure(events, t["actors"], lanes, actor_names, source_names, st.session_state.get("event"))
+    fig = charts.timeline_figure(events, t["actors"], lanes, st.session_state.get("event"))
     st.plotly_chart(fig, key="tl_chart", on_select="rerun", selection_mode="points", config={"displaylogo": False})
     if len(events) > charts.MAX_EVENT_POINTS:
         st.caption(
@@ -68,7 +67,7 @@ else:
             "Hollow markers: context-only events. Month-only dates are drawn at mid-month. "
             "Click a marker, or a row below, to open its card."
         )
-    sources.caption(t["sources"], metrics.sources_of(events))
+    sources.caption(ds, metrics.sources_of(events))
 
 # 3. Table and card.
 left, right = st.columns([3, 2])
@@ -128,7 +127,7 @@ with right:
             )
             st.markdown(md_escape(ev["description"]))
             st.markdown("**Actors:** " + md_escape(", ".join(actor_names[a] for a in ev["actors"].split(";"))))
-            sources.caption(t["sources"], ev["source_ids"].split(";"))
+            sources.caption(ds, ev["source_ids"].split(";"))
             links = t["links"]
             related = links[(links["from_event"] == chosen) | (links["to_event"] == chosen)]
             if related.empty:

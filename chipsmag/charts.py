@@ -9,6 +9,7 @@ hover or label, so markup in a title or quote shows as text.
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 
 import altair as alt
 import pandas as pd
@@ -62,7 +63,7 @@ def esc(value: object) -> str:
 # ---------------------------------------------------------------------------
 # Plotly figures are assembled as plain data and turned into a Figure once: building them
 # through graph_objects' incremental API (add_trace, update_layout) costs several times more
-# server time for the same figure.
+# server time for the same figure, and so does Plotly's per-property validation.
 # ---------------------------------------------------------------------------
 
 
@@ -95,7 +96,10 @@ class Spec:
         self.layout.setdefault(name, _axis()).update(props)
 
     def figure(self) -> go.Figure:
-        return go.Figure({"data": self.data, "layout": self.layout})
+        # Plotly's property validation is half the server time of a figure. The specs are fixed
+        # code, so the test suite validates every figure every page draws instead
+        # (tests/test_app.py::test_every_plotly_figure_passes_plotly_validation).
+        return go.Figure({"data": self.data, "layout": self.layout}, _validate=False)
 
 
 def _hover(texts) -> dict:
@@ -107,7 +111,7 @@ def _hover(texts) -> dict:
 # ---------------------------------------------------------------------------
 
 
-def _stack_offsets(dates: pd.Series, gap_days: int = 25) -> list[float]:
+def _stack_offsets(dates: Sequence[pd.Timestamp], gap_days: int = 25) -> list[float]:
     """Small vertical offsets so that events close in time do not hide each other."""
     levels = [0.0, 0.22, -0.22, 0.11, -0.11, 0.33, -0.33]
     last_at_level: dict[int, pd.Timestamp] = {}
@@ -139,28 +143,56 @@ def lane_of(events: pd.DataFrame, lanes: str, actors: pd.DataFrame) -> tuple[pd.
 
 def event_positions(events: pd.DataFrame, lanes: str, actors: pd.DataFrame) -> pd.DataFrame:
     """Lane and y position of each event (events need plot_date)."""
-    ev = events.sort_values("plot_date").copy()
-    ev["lane"], names = lane_of(ev, lanes, actors)
+    ev = events.sort_values("plot_date", kind="stable")
+    lane, names = lane_of(ev, lanes, actors)
     index = {name: len(names) - 1 - i for i, name in enumerate(names)}
-    ev["y"] = ev["lane"].map(index).astype(float)
-    for _lane, group in ev.groupby("lane"):
-        ev.loc[group.index, "y"] += _stack_offsets(group["plot_date"])
+    y = lane.map(index).astype(float).to_numpy().copy()
+    lane_list = lane.tolist()
+    dates = ev["plot_date"].tolist()
+    for name in names:
+        rows = [k for k, v in enumerate(lane_list) if v == name]
+        if rows:
+            y[rows] += _stack_offsets([dates[k] for k in rows])
+    ev = ev.assign(lane=lane, y=y)
     ev.attrs["lane_names"] = names
     return ev
 
 
-def _event_hover(ev: pd.DataFrame, actor_names: dict[str, str], source_names: dict[str, str]) -> list[str]:
-    out = []
-    for row in ev.itertuples():
-        actors = ", ".join(actor_names.get(a, a) for a in row.actors.split(";"))
-        sources = "; ".join(source_names.get(s, s) for s in row.source_ids.split(";"))
-        context = " (context only)" if row.context_only else ""
-        out.append(
-            f"<b>{esc(row.title)}</b>{context}<br>{esc(format_event_date(row.date, row.date_precision))}"
-            f" · {esc(CATEGORY_LABELS.get(row.category, row.category))}<br>Actors: {esc(actors)}"
-            f"<br>Source: {esc(sources)}"
+def with_hovers(events: pd.DataFrame, actor_names: dict[str, str], source_names: dict[str, str]) -> pd.DataFrame:
+    """Add each event's hover texts, HTML-escaped: ``hover`` (title, date, category, actors,
+    sources) and ``hover_short`` (title and date). They depend on the data alone, so the app
+    derives them once per data version."""
+    hover, short = [], []
+    columns = ("title", "date", "date_precision", "category", "actors", "source_ids", "context_only")
+    for title, date, precision, category, actors, source_ids, context_only in zip(
+        *(events[c].tolist() for c in columns), strict=True
+    ):
+        head = f"<b>{esc(title)}</b>"
+        when = esc(format_event_date(date, precision))
+        names = ", ".join(actor_names.get(a, a) for a in actors.split(";"))
+        cited = "; ".join(source_names.get(s, s) for s in source_ids.split(";"))
+        hover.append(
+            f"{head}{' (context only)' if context_only else ''}<br>{when}"
+            f" · {esc(CATEGORY_LABELS.get(category, category))}<br>Actors: {esc(names)}<br>Source: {esc(cited)}"
         )
-    return out
+        short.append(f"{head}<br>{when}")
+    return events.assign(hover=hover, hover_short=short)
+
+
+def with_link_hovers(links: pd.DataFrame, source_names: dict[str, str]) -> pd.DataFrame:
+    """Add each link's hover text (relation, basis, evidence, sources), HTML-escaped."""
+    hover = [
+        f"<b>{esc(relation)}</b> ({esc(basis)})<br>{esc(evidence)}<br>Source: "
+        + esc("; ".join(source_names.get(s, s) for s in source_ids.split(";")))
+        for relation, basis, evidence, source_ids in zip(
+            links["relation"].tolist(),
+            links["basis"].tolist(),
+            links["evidence"].tolist(),
+            links["source_ids"].tolist(),
+            strict=True,
+        )
+    ]
+    return links.assign(hover=hover)
 
 
 def _lane_axis(spec: Spec, names: tuple[str, ...]) -> None:
@@ -206,24 +238,20 @@ def timeline_counts_figure(events: pd.DataFrame, actors: pd.DataFrame, lanes: st
     return spec.figure()
 
 
-def timeline_figure(
-    events: pd.DataFrame,
-    actors: pd.DataFrame,
-    lanes: str,
-    actor_names: dict[str, str],
-    source_names: dict[str, str],
-    selected: str | None = None,
-) -> go.Figure:
+def timeline_figure(events: pd.DataFrame, actors: pd.DataFrame, lanes: str, selected: str | None = None) -> go.Figure:
+    """One marker per event (events need plot_date and the hovers of ``with_hovers``)."""
     if len(events) > MAX_EVENT_POINTS:
         return timeline_counts_figure(events, actors, lanes)
     ev = event_positions(events, lanes, actors)
     names = ev.attrs["lane_names"]
     title_lanes = "side (first actor)" if lanes == "side" else "lever"
     spec = Spec(f"Events by {title_lanes}, coloured by category", 120 + 90 * len(names))
+    groups = dict(tuple(ev.groupby("category", sort=False)))
     for category, color in CATEGORY_COLORS.items():
-        part = ev[ev["category"] == category]
-        if part.empty:
+        part = groups.get(category)
+        if part is None:
             continue
+        ids = part["id"].tolist()
         spec.add(
             {
                 "type": "scatter",
@@ -233,12 +261,12 @@ def timeline_figure(
                 "name": CATEGORY_LABELS[category],
                 "marker": {
                     "color": color,
-                    "size": [16 if i == selected else 11 for i in part["id"]],
-                    "line": {"width": [3 if i == selected else 1 for i in part["id"]], "color": "#222222"},
-                    "symbol": ["circle-open" if c else "circle" for c in part["context_only"]],
+                    "size": [16 if i == selected else 11 for i in ids],
+                    "line": {"width": [3 if i == selected else 1 for i in ids], "color": "#222222"},
+                    "symbol": ["circle-open" if c else "circle" for c in part["context_only"].tolist()],
                 },
-                "customdata": part[["id"]].to_numpy(),
-                **_hover(_event_hover(part, actor_names, source_names)),
+                "customdata": [[i] for i in ids],
+                **_hover(part["hover"].tolist()),
             }
         )
     _lane_axis(spec, names)
@@ -254,11 +282,13 @@ def linkage_figure(
     events: pd.DataFrame,
     links: pd.DataFrame,
     tariffs: pd.DataFrame,
-    source_names: dict[str, str],
     selected: str | None = None,
     period: str = "all",
 ) -> go.Figure:
     """Two levers as lanes with links drawn as arrows, above the 2025 tariff steps.
+
+    Events need plot_date and ``hover_short`` (``with_hovers``); links need ``hover``
+    (``with_link_hovers``).
 
     ``period="2025"`` opens the axis on 2025 (links from earlier moves still enter from the left).
     """
@@ -269,16 +299,20 @@ def linkage_figure(
     ev = events
     if len(ev) > MAX_EVENT_POINTS:  # too many to draw: keep the events the drawn links connect
         ev = ev[ids_in(ev["id"], set(links["from_event"]) | set(links["to_event"]))]
-    ev = ev.sort_values("plot_date").copy()
-    ev["y"] = ev["lever"].map({"chips": 2.0, "both": 1.0, "magnets": 0.0})
-    for _lever, group in ev.groupby("lever"):
-        ev.loc[group.index, "y"] += _stack_offsets(group["plot_date"], gap_days=12)
+    ev = ev.sort_values("plot_date", kind="stable")
+    y = ev["lever"].map({"chips": 2.0, "both": 1.0, "magnets": 0.0}).astype(float).to_numpy().copy()
+    levers, dates = ev["lever"].tolist(), ev["plot_date"].tolist()
+    for lever in LEVER_LANES:
+        rows = [k for k, v in enumerate(levers) if v == lever]
+        if rows:
+            y[rows] += _stack_offsets([dates[k] for k in rows], gap_days=12)
+    ev = ev.assign(y=y)
     spec = Spec("Chips for magnets: moves, links and tariffs", 640)
     spec.layout["legend"]["y"] = -0.06
-    pos = ev.set_index("id")[["plot_date", "y"]]
-    drawn = links[ids_in(links["from_event"], pos.index) & ids_in(links["to_event"], pos.index)]
+    pos = dict(zip(ev["id"].tolist(), zip(ev["plot_date"].tolist(), y.tolist(), strict=True), strict=True))
+    drawn = links[ids_in(links["from_event"], pos) & ids_in(links["to_event"], pos)]
     for (relation, basis), group in drawn.groupby(["relation", "basis"], sort=False):
-        spec.add(_link_trace(group, pos, relation, basis, source_names, selected))
+        spec.add(_link_trace(group, pos, relation, basis, selected))
     spec.add(
         {
             "type": "scatter",
@@ -287,11 +321,9 @@ def linkage_figure(
             "mode": "markers",
             "name": "event",
             "marker": {"size": 9, "color": [CATEGORY_COLORS[c] for c in ev["category"]], "line": {"width": 1}},
-            "customdata": ev[["id"]].to_numpy(),
+            "customdata": [[i] for i in ev["id"].tolist()],
             "showlegend": False,
-            **_hover(
-                f"<b>{esc(r.title)}</b><br>{esc(format_event_date(r.date, r.date_precision))}" for r in ev.itertuples()
-            ),
+            **_hover(ev["hover_short"].tolist()),
         }
     )
     for trace in _tariff_traces(tariffs):
@@ -316,25 +348,22 @@ def linkage_figure(
 
 def _link_trace(
     group: pd.DataFrame,
-    pos: pd.DataFrame,
+    pos: dict[str, tuple[pd.Timestamp, float]],
     relation: str,
     basis: str,
-    source_names: dict[str, str],
     selected: str | None,
 ) -> dict:
     """All links of one relation and basis as one trace: segments separated by gaps, an arrowhead
-    at each end (``angleref='previous'`` turns it along its segment)."""
-    start = pos.reindex(group["from_event"]).to_numpy()
-    end = pos.reindex(group["to_event"]).to_numpy()
+    at each end (``angleref='previous'`` turns it along its segment). ``pos``: event id -> (x, y)."""
     xs, ys, ids, hovers, sizes = [], [], [], [], []
-    for k, link in enumerate(group.itertuples()):
-        sources = "; ".join(source_names.get(sid, sid) for sid in link.source_ids.split(";"))
-        hover = f"<b>{esc(relation)}</b> ({esc(basis)})<br>{esc(link.evidence)}<br>Source: {esc(sources)}"
-        xs += [start[k][0], end[k][0], None]
-        ys += [start[k][1], end[k][1], None]
-        ids += [[link.id], [link.id], [None]]
+    columns = (group[c].tolist() for c in ("id", "from_event", "to_event", "hover"))
+    for link_id, start, end, hover in zip(*columns, strict=True):
+        (x0, y0), (x1, y1) = pos[start], pos[end]
+        xs += [x0, x1, None]
+        ys += [y0, y1, None]
+        ids += [[link_id], [link_id], [None]]
         hovers += [hover, hover, ""]
-        sizes += [1, 18 if link.id == selected else 14, 0]
+        sizes += [1, 18 if link_id == selected else 14, 0]
     return {
         "type": "scatter",
         "x": xs,
@@ -352,39 +381,38 @@ def _link_trace(
 
 def _tariff_traces(tariffs: pd.DataFrame) -> list[dict]:
     traces = []
-    in_force = tariffs[tariffs["status"] == "in_force"].sort_values("effective_date")
-    for column, side in (("us_rate_pct", "US on China"), ("china_rate_pct", "China on US")):
-        series = in_force[["effective_date", column, "computed", "trigger"]].dropna(subset=[column])
-        if series.empty:
+    rows = tariffs.sort_values("effective_date", kind="stable")
+    columns = ("status", "effective_date", "us_rate_pct", "china_rate_pct", "computed", "trigger", "note")
+    records = list(zip(*(rows[c].tolist() for c in columns), strict=True))
+    for index, side, color in ((2, "US on China", SIDE_COLORS["US"]), (3, "China on US", SIDE_COLORS["China"])):
+        steps = [r for r in records if r[0] == "in_force" and pd.notna(r[index])]
+        if not steps:
             continue
         traces.append(
             {
                 "type": "scatter",
-                "x": pd.to_datetime(series["effective_date"]),
-                "y": series[column],
+                "x": [r[1] for r in steps],
+                "y": [r[index] for r in steps],
                 "mode": "lines+markers",
-                "line": {"shape": "hv", "color": SIDE_COLORS["US" if column.startswith("us") else "China"], "width": 2},
+                "line": {"shape": "hv", "color": color, "width": 2},
                 "name": f"Tariff: {side}",
                 **_hover(
-                    f"{esc(side)}: {v:g}%{' (computed)' if c else ''}<br>from {esc(d)}<br>{esc(t)}"
-                    for d, v, c, t in series.itertuples(index=False)
+                    f"{esc(side)}: {r[index]:g}%{' (computed)' if r[4] else ''}<br>from {esc(r[1])}<br>{esc(r[5])}"
+                    for r in steps
                 ),
             }
         )
-    threats = tariffs[tariffs["status"] == "threatened"].dropna(subset=["us_rate_pct"])
-    if len(threats):
+    threats = [r for r in records if r[0] == "threatened" and pd.notna(r[2])]
+    if threats:
         traces.append(
             {
                 "type": "scatter",
-                "x": pd.to_datetime(threats["effective_date"]),
-                "y": threats["us_rate_pct"],
+                "x": [r[1] for r in threats],
+                "y": [r[2] for r in threats],
                 "mode": "markers",
                 "marker": {"symbol": "x-open", "size": 12, "color": SIDE_COLORS["US"]},
                 "name": "Threatened, never imposed",
-                **_hover(
-                    f"Threatened: {v:g}% (computed)<br>{esc(n)}"
-                    for v, n in zip(threats["us_rate_pct"], threats["note"], strict=True)
-                ),
+                **_hover(f"Threatened: {r[2]:g}% (computed)<br>{esc(r[6])}" for r in threats),
             }
         )
     return traces
@@ -459,9 +487,16 @@ def chain_figure(chain: pd.DataFrame) -> go.Figure:
 
 def _listed(events: pd.DataFrame, limit: int = 12) -> str:
     """Hover text listing events, the first ``limit`` of them and a count of the rest."""
+    head = events.head(limit)
     lines = [
-        f"{esc(r.id)} {esc(format_event_date(r.date, r.date_precision))}: {esc(r.title)}"
-        for r in events.head(limit).itertuples()
+        f"{esc(i)} {esc(format_event_date(d, p))}: {esc(title)}"
+        for i, d, p, title in zip(
+            head["id"].tolist(),
+            head["date"].tolist(),
+            head["date_precision"].tolist(),
+            head["title"].tolist(),
+            strict=True,
+        )
     ]
     if len(events) > limit:
         lines.append(f"… and {len(events) - limit:,} more")
@@ -820,33 +855,6 @@ def claims_chart(claims: pd.DataFrame) -> alt.Chart:
 # ---------------------------------------------------------------------------
 
 
-def usgs_country_chart(tonnages: pd.DataFrame, stage: str) -> alt.Chart:
-    data = tonnages[["country_name", "year", "value", "share_pct", "status"]].copy()
-    data["year"] = data["year"].astype(str)
-    unit = "t rare-earth oxide"
-    title = "Rare-earth mine production by country (USGS MCS 2025)"
-    if stage == "reserves":
-        title = "Rare-earth reserves by country (USGS MCS 2025)"
-    return (
-        alt.Chart(data)
-        .mark_bar()
-        .encode(
-            y=alt.Y("country_name:N", sort="-x", title=None),
-            x=alt.X("value:Q", title=unit),
-            yOffset="year:N",
-            color=alt.Color("year:N", title="Year", scale=alt.Scale(range=["#999999", "#0072B2"])),
-            tooltip=[
-                alt.Tooltip("country_name:N", title="Country"),
-                "year:N",
-                alt.Tooltip("value:Q", format=",", title=unit),
-                alt.Tooltip("share_pct:Q", title="Share of world (%)"),
-                alt.Tooltip("status:N"),
-            ],
-        )
-        .properties(title=title, height=alt.Step(11))
-    )
-
-
 # ---------------------------------------------------------------------------
 # Layered charts as plain Vega-Lite specs (st.vega_lite_chart): the same grammar as Altair
 # without the cost of building its channel objects on every rerun.
@@ -868,6 +876,37 @@ def _vl(title: str, layers: list[dict], data: pd.DataFrame, **extra) -> dict:
         "layer": layers,
         "width": "container",
         **extra,
+    }
+
+
+def usgs_country_chart(tonnages: pd.DataFrame, stage: str) -> dict:
+    """Tonnes per country, one bar per year (2023 grey, 2024 blue)."""
+    data = tonnages[["country_name", "year", "value", "share_pct", "status"]].copy()
+    data["year"] = data["year"].astype(str)
+    unit = "t rare-earth oxide"
+    title = "Rare-earth mine production by country (USGS MCS 2025)"
+    if stage == "reserves":
+        title = "Rare-earth reserves by country (USGS MCS 2025)"
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "title": title,
+        "data": {"values": _records(data)},
+        "mark": {"type": "bar"},
+        "height": {"step": 11},
+        "width": "container",
+        "encoding": {
+            "y": {"field": "country_name", "type": "nominal", "sort": "-x", "title": None},
+            "x": {"field": "value", "type": "quantitative", "title": unit},
+            "yOffset": {"field": "year", "type": "nominal"},
+            "color": {"field": "year", "type": "nominal", "title": "Year", "scale": {"range": ["#999999", "#0072B2"]}},
+            "tooltip": [
+                {"field": "country_name", "type": "nominal", "title": "Country"},
+                {"field": "year", "type": "nominal"},
+                {"field": "value", "type": "quantitative", "format": ",", "title": unit},
+                {"field": "share_pct", "type": "quantitative", "title": "Share of world (%)"},
+                {"field": "status", "type": "nominal"},
+            ],
+        },
     }
 
 

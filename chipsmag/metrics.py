@@ -161,16 +161,17 @@ def sources_of(frame: pd.DataFrame, column: str = "source_ids") -> list[str]:
 def events_in_periods(events: pd.DataFrame, period_ends: pd.Series, months: int) -> dict[str, pd.DataFrame]:
     """The events (with plot_date) that fall in each fiscal period.
 
-    ``period_ends`` maps period labels to end dates, in order; a period runs from the day after
-    the previous end (for the first, ``months`` before its end) to its own end.
+    ``period_ends`` maps period labels to end dates, in ascending order; a period runs from the day
+    after the previous end (for the first, ``months`` before its end) to its own end.
     """
     ends = pd.to_datetime(period_ends)
-    out = {}
-    previous = None
-    for label, end in ends.items():
-        start = previous if previous is not None else end - pd.DateOffset(months=months)
-        inside = events[(events["plot_date"] > start) & (events["plot_date"] <= end)]
-        if len(inside):
-            out[label] = inside
-        previous = end
-    return out
+    if ends.empty or events.empty:
+        return {}
+    dates = events["plot_date"]
+    period = ends.searchsorted(dates, side="left")  # the first period ending on or after each date
+    first_start = ends.iloc[0] - pd.DateOffset(months=months)
+    keep = (period < len(ends)) & ~((period == 0) & (dates <= first_start).to_numpy())
+    inside = events[keep]
+    groups = dict(tuple(inside.groupby(period[keep], sort=True)))
+    labels = list(ends.index)
+    return {labels[k]: frame for k, frame in groups.items()}

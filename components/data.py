@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import functools
 import os
+from collections.abc import Callable, Hashable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pandas as pd
 import streamlit as st
 
+from chipsmag.charts import with_hovers, with_link_hovers
 from chipsmag.filters import with_plot_dates
 from chipsmag.loading import DEFAULT_DATA_DIR, Dataset, load_dataset
-from chipsmag.text import md_escape
+from chipsmag.text import md_escape, md_link
 
 MAX_ISSUES_SHOWN = 25
+T = TypeVar("T")
 
 
 def data_dir() -> Path:
@@ -37,15 +42,52 @@ def dataset() -> Dataset:
     return _load(str(folder), signature)
 
 
-@st.cache_resource(max_entries=4)
-def _dated_events(version: str, _ds: Dataset) -> pd.DataFrame:
-    del version  # cache key
-    return with_plot_dates(_ds.tables["events"])
+@st.cache_resource(max_entries=256, show_spinner=False)
+def _per_version(name: str, version: str, args: tuple, _fn: Callable, _ds: Dataset) -> Any:
+    del name, version  # cache key: which derivation, of which data version
+    return _fn(_ds, *args)
 
 
+def per_version(fn: Callable[..., T]) -> Callable[..., T]:
+    """Derive ``fn(ds, *args)`` once per data version and share the result read-only, like the tables.
+
+    Only for what depends on the files alone (lookups, fixed figures and charts the filters do
+    not touch): what depends on a visitor's filters is computed per run and never cached.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(ds: Dataset, *args: Hashable) -> T:
+        return _per_version(f"{fn.__module__}.{fn.__qualname__}", ds.version, args, fn, ds)
+
+    return wrapper
+
+
+@per_version
 def dated_events(ds: Dataset) -> pd.DataFrame:
-    """The events with their plot dates, derived once per data version (read-only, like the tables)."""
-    return _dated_events(ds.version, ds)
+    """The events with their plot dates, hover text and labels."""
+    t = ds.tables
+    return with_hovers(with_plot_dates(t["events"]), actor_names(ds), source_names(ds))
+
+
+@per_version
+def hover_links(ds: Dataset) -> pd.DataFrame:
+    """The links with their hover text."""
+    return with_link_hovers(ds.tables["links"], source_names(ds))
+
+
+@per_version
+def actor_names(ds: Dataset) -> dict[str, str]:
+    actors = ds.tables["actors"]
+    return dict(zip(actors["id"], actors["name"], strict=True))
+
+
+@per_version
+def source_names(ds: Dataset) -> dict[str, str]:
+    """Source id -> 'Publisher (carrying Original publisher)'."""
+    src = ds.tables["sources"]
+    carrying = " (carrying " + src["original_publisher"] + ")"
+    labels = src["publisher"] + carrying.fillna("")
+    return dict(zip(src["id"], labels, strict=True))
 
 
 def require(ds: Dataset, *tables: str) -> bool:
@@ -67,3 +109,14 @@ def require(ds: Dataset, *tables: str) -> bool:
             icon=":material/error:",
         )
     return ok
+
+
+@per_version
+def citations(ds: Dataset) -> dict[str, str]:
+    """Source id -> its markdown citation: '[Publisher (carrying ...)](url) (kind)'."""
+    src = ds.tables["sources"]
+    names = source_names(ds)
+    return {
+        sid: f"{md_link(names[sid], url)} ({md_escape(str(kind).replace('_', ' '))})"
+        for sid, url, kind in zip(src["id"].tolist(), src["url"].tolist(), src["kind"].tolist(), strict=True)
+    }

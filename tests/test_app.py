@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import plotly.graph_objects as go
 import pytest
 
 from .apptest_helpers import (
@@ -45,6 +46,21 @@ def test_page_renders_its_charts_without_exception(page):
     titles, altair = EXPECTED[page]
     assert [title(s) for s in plotly_specs(at)] == titles
     assert len(vega_specs(at)) == altair
+
+
+@pytest.mark.parametrize(
+    ("page", "query"),
+    [(p, {}) for p in PAGE_FILES if p != "sources"]
+    + [("timeline", {"lanes": "side", "event": "E28"}), ("linkage", {"period": "all", "link": "L17"})]
+    + [("revenue", {"show": "Scenario"}), ("revenue", {"show": "Scenario", "preset": "December 2025 H200 at 25%"})],
+)
+def test_every_plotly_figure_passes_plotly_validation(page, query):
+    """The app builds figures without Plotly's per-property validation (it costs half their
+    server time); here every figure a page draws goes through it, and an invalid property fails."""
+    specs = plotly_specs(open_page(page, **query))
+    assert specs
+    for spec in specs:
+        go.Figure(spec)  # raises ValueError on any invalid property or value
 
 
 @pytest.mark.parametrize("page", [p for p in PAGE_FILES if p != "sources"])

@@ -97,7 +97,8 @@ def test_nvidia_annual_series(dataset):
 def test_timeline_spec_has_one_trace_per_category_and_escapes_text(dataset):
     events = apply_to_events(dataset.tables["events"], Filters(dt.date(2018, 1, 1), dt.date(2026, 1, 1)))
     events.loc[events.index[0], "title"] = "<img src=x onerror=alert(1)>"
-    fig = charts.timeline_figure(events, dataset.tables["actors"], "lever", {}, {})
+    names = {"nvidia": "<b>Nvidia</b>"}
+    fig = charts.timeline_figure(charts.with_hovers(events, names, {}), dataset.tables["actors"], "lever")
     names = {t.name for t in fig.data}
     assert names == {
         "Export control",
@@ -111,6 +112,7 @@ def test_timeline_spec_has_one_trace_per_category_and_escapes_text(dataset):
     assert sum(len(t.x) for t in fig.data) == 59
     hovers = " ".join(h for t in fig.data for h in t.hovertext)
     assert "&lt;img src=x onerror=alert(1)&gt;" in hovers and "<img" not in hovers
+    assert "Actors: &lt;b&gt;Nvidia&lt;/b&gt;" in hovers
 
 
 def test_side_lanes(dataset):
@@ -124,7 +126,9 @@ def test_side_lanes(dataset):
 def test_linkage_spec_draws_each_link_and_the_tariff_steps(dataset):
     t = dataset.tables
     events = apply_to_events(t["events"], Filters(dt.date(2018, 1, 1), dt.date(2026, 1, 1)))
-    fig = charts.linkage_figure(events, t["links"], t["tariffs"], {})
+    links = t["links"].copy()
+    links.loc[links.index[0], "evidence"] = "<script>alert(1)</script>"
+    fig = charts.linkage_figure(charts.with_hovers(events, {}, {}), charts.with_link_hovers(links, {}), t["tariffs"])
     link_traces = [tr for tr in fig.data if tr.legendgroup in charts.RELATION_COLORS]
 
     def ids(traces):
@@ -134,6 +138,8 @@ def test_linkage_spec_draws_each_link_and_the_tariff_steps(dataset):
     inferred = [tr for tr in link_traces if tr.line.dash == "dot"]
     assert ids(inferred) == set(t["links"].loc[t["links"]["basis"] == "inferred", "id"])
     assert len(link_traces) == t["links"].groupby(["relation", "basis"]).ngroups
+    hovers = " ".join(h for tr in link_traces for h in tr.hovertext)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in hovers and "<script" not in hovers
     us = next(tr for tr in fig.data if tr.name == "Tariff: US on China")
     assert list(us.y) == [10, 20, 104, 145, 145, 30, 30, 20] and us.line.shape == "hv"
     threat = next(tr for tr in fig.data if tr.name == "Threatened, never imposed")
