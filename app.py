@@ -10,8 +10,8 @@ import time
 import streamlit as st
 
 from chipsmag.filters import date_bounds
-from components import timing, urlbind
-from components.data import dataset, dated_events
+from components import data, timing, urlbind
+from components.data import dataset
 from components.filters import shared_params, sidebar
 from components.registry import FALLBACK_BOUNDS, PAGES, page_key, page_params
 
@@ -25,10 +25,8 @@ st.set_page_config(
 
 # Load inputs.
 ds = dataset()
-actors = ds.tables.get("actors")
-actor_names = dict(zip(actors["id"], actors["name"], strict=True)) if actors is not None else {}
-events = ds.tables.get("events")
-bounds = date_bounds(dated_events(ds)) if events is not None else FALLBACK_BOUNDS
+actor_names = data.actor_names(ds)
+bounds = date_bounds(data.dated_events(ds)) if "events" in ds.tables else FALLBACK_BOUNDS
 
 # Navigation and the arrival review (before any bound widget reads the URL).
 pages = [st.Page(p.file, title=p.title, icon=p.icon, url_path=p.path, default=not p.path) for p in PAGES]

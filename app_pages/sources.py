@@ -5,7 +5,7 @@ import streamlit as st
 
 from chipsmag.filters import apply_to_events
 from components import layout, urlbind
-from components.data import data_dir, dataset, dated_events
+from components.data import actor_names, data_dir, dataset, dated_events
 from components.registry import param
 
 ds = dataset()
@@ -72,10 +72,8 @@ for i, res_i in enumerate(ds.descriptor["resources"]):
         )
 if "events" in ds.tables and "actors" in ds.tables:
     f = layout.filters()
-    layout.filtered_line(
-        f, dict(zip(ds.tables["actors"]["id"], ds.tables["actors"]["name"], strict=True)), "this download"
-    )
-    visible = apply_to_events(dated_events(ds), f).drop(columns="plot_date")
+    layout.filtered_line(f, actor_names(ds), "this download")
+    visible = apply_to_events(dated_events(ds), f)
     layout.download(visible, "events_filtered", f"Events in the current filter ({len(visible)} rows, CSV)", "dl_view")
 
 # 4. Problems, if any.

@@ -95,7 +95,7 @@ with left:
         column_config={"source": st.column_config.LinkColumn("source", display_text="open")},
         height=380,
     )
-    layout.download(events.drop(columns="plot_date"), "events_filtered", "Download these events (CSV)", "tl_dl")
+    layout.download(events, "events_filtered", "Download these events (CSV)", "tl_dl")
 
 with right:
     by_id = t["events"].set_index("id")

@@ -51,3 +51,21 @@ def usd_m(value: float | None) -> str:
     if abs(value) >= 1000:
         return f"${value / 1000:,.1f}".removesuffix(".0") + "B"
     return f"${value:,.0f}M"
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """The frame as CSV for a download, with text cells that a spreadsheet would run as a formula
+    (starting with = + - @, a tab or a carriage return) prefixed with ``'``, the usual defence
+    against formula injection. Numbers are left as they are."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if values.dtype == object or pd.api.types.is_string_dtype(values):
+            text = values.astype("string")
+            risky = text.str.startswith(_FORMULA_START).fillna(False)
+            if risky.any():
+                out[column] = values.astype(object).where(~risky, "'" + text.astype(object))
+    return out.to_csv(index=False)

@@ -17,6 +17,8 @@ from chipsmag.loading import DEFAULT_DATA_DIR, Dataset, load_dataset
 from chipsmag.text import md_escape, md_link
 
 MAX_ISSUES_SHOWN = 25
+# Columns the app adds to the published tables (plot dates, hover texts); never in a download.
+DERIVED_COLUMNS = ("plot_date", "hover", "hover_short")
 T = TypeVar("T")
 
 
@@ -77,14 +79,16 @@ def hover_links(ds: Dataset) -> pd.DataFrame:
 
 @per_version
 def actor_names(ds: Dataset) -> dict[str, str]:
-    actors = ds.tables["actors"]
-    return dict(zip(actors["id"], actors["name"], strict=True))
+    actors = ds.tables.get("actors")  # a broken table is absent: names fall back to ids
+    return {} if actors is None else dict(zip(actors["id"], actors["name"], strict=True))
 
 
 @per_version
 def source_names(ds: Dataset) -> dict[str, str]:
     """Source id -> 'Publisher (carrying Original publisher)'."""
-    src = ds.tables["sources"]
+    src = ds.tables.get("sources")
+    if src is None:
+        return {}
     carrying = " (carrying " + src["original_publisher"] + ")"
     labels = src["publisher"] + carrying.fillna("")
     return dict(zip(src["id"], labels, strict=True))
@@ -114,7 +118,9 @@ def require(ds: Dataset, *tables: str) -> bool:
 @per_version
 def citations(ds: Dataset) -> dict[str, str]:
     """Source id -> its markdown citation: '[Publisher (carrying ...)](url) (kind)'."""
-    src = ds.tables["sources"]
+    src = ds.tables.get("sources")
+    if src is None:
+        return {}
     names = source_names(ds)
     return {
         sid: f"{md_link(names[sid], url)} ({md_escape(str(kind).replace('_', ' '))})"

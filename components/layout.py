@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from chipsmag.filters import Filters, describe
-from chipsmag.text import md_escape
+from chipsmag.text import csv_text, md_escape
+from components.data import DERIVED_COLUMNS
 
 
 def filters() -> Filters:
@@ -43,13 +44,19 @@ def table_rows(frame: pd.DataFrame, what: str) -> pd.DataFrame:
 
 
 def download(frame: pd.DataFrame, name: str, label: str, key: str) -> None:
-    """Offer exactly the rows the filters select as CSV, built only when the reader clicks."""
+    """Offer exactly the rows the filters select as CSV, built only when the reader clicks.
+
+    The file holds the published columns (not the plot dates and hover texts the app derives),
+    with formula-like text cells made inert (``chipsmag.text.csv_text``)."""
+    published = frame.drop(columns=[c for c in DERIVED_COLUMNS if c in frame.columns])
     st.download_button(
         label,
-        data=lambda: frame.to_csv(index=False).encode("utf-8"),
+        data=lambda: csv_text(published).encode("utf-8"),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=key,
         icon=":material/download:",
         on_click="ignore",
+        help="CSV, UTF-8, the rows shown. Text cells that begin with =, +, - or @ start with ' so that "
+        "spreadsheets read them as text, not as formulas.",
     )

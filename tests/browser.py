@@ -38,11 +38,16 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def streamlit_server(
-    env: dict | None = None, log_dir: Path | None = None, script: str = "app.py", on_start=None
+    env: dict | None = None,
+    log_dir: Path | None = None,
+    script: str = "app.py",
+    on_start=None,
+    extra: list[str] | tuple[str, ...] = (),
 ) -> Iterator[str]:
     """Start ``streamlit run <script>`` on a free port, wait for its health check, stop it after.
 
-    ``on_start`` is called with the server process once it answers (the benchmark reads its memory).
+    ``on_start`` is called with the server process once it answers (the benchmark reads its memory);
+    ``extra`` holds more command-line options for the server.
 
     The server's log is shown if it dies or does not come up.
     """
@@ -67,6 +72,7 @@ def streamlit_server(
                 "false",
                 "--server.fileWatcherType",
                 "none",
+                *extra,
             ],
             cwd=ROOT,
             stdout=log,

@@ -1,9 +1,17 @@
-"""The benchmark's synthetic data is valid data, at the size asked for."""
+"""The benchmark's synthetic data is valid data, at the size asked for; the load client speaks the protocol."""
 
 from __future__ import annotations
 
+import asyncio
+
+import pytest
+
 from bench.generate import generate
+from bench.load import protocol_level
+from bench.run import PAGES
 from chipsmag.loading import load_dataset
+
+from .browser import streamlit_server
 
 
 def test_generated_data_passes_the_validator(tmp_path, dataset):
@@ -14,3 +22,13 @@ def test_generated_data_passes_the_validator(tmp_path, dataset):
     copies = ds.tables["links"].set_index("id")
     assert (copies.at["L17_0002", "from_event"], copies.at["L17_0002", "to_event"]) == ("E40_0002", "E42_0002")
     assert ds.tables["sources"].equals(dataset.tables["sources"])
+
+
+@pytest.mark.browser
+def test_the_protocol_client_walks_every_page_like_a_browser(tmp_path):
+    """bench/load.py's websocket client gets every page's script to finish, with no exception."""
+    with streamlit_server(log_dir=tmp_path) as url:
+        ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
+        result = asyncio.run(protocol_level(ws_url, sessions=2, reruns=len(PAGES)))
+        assert result["errors"] == [] and result["reruns"] == 2 * len(PAGES)
+        assert 0 < result["p50_ms"] <= result["p95_ms"]

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 
 import pandas as pd
 import pytest
 
 from chipsmag import charts, metrics
 from chipsmag.filters import Filters, apply_to_events, apply_to_links, date_bounds, describe, event_plot_date
-from chipsmag.text import format_event_date, md_escape, md_link, usd_m
+from chipsmag.text import csv_text, format_event_date, md_escape, md_link, usd_m
 
 
 @pytest.fixture
@@ -186,3 +188,23 @@ def test_events_fall_in_the_fiscal_period_that_contains_them(dataset):
     triangles = next(t for t in fig.data if t.name == "Chip export-control events")
     assert list(triangles.x) == ["Q1 FY2026", "Q2 FY2026", "Q3 FY2026", "Q4 FY2026"]
     assert triangles.text[0] == "E28"
+
+
+def test_csv_downloads_make_formula_like_text_inert_and_keep_numbers():
+    frame = pd.DataFrame(
+        {
+            "note": ["+157.5% m/m", '=HYPERLINK("http://x")', "@SUM(A1)", "plain", None, "<script>alert(1)</script>"],
+            "value": [-6.1, 1.0, 2.0, 3.0, 4.0, 5.0],
+        }
+    )
+    rows = list(csv.reader(io.StringIO(csv_text(frame))))
+    assert rows[0] == ["note", "value"]
+    assert [r[0] for r in rows[1:]] == [
+        "'+157.5% m/m",
+        '\'=HYPERLINK("http://x")',
+        "'@SUM(A1)",
+        "plain",
+        "",
+        "<script>alert(1)</script>",  # a CSV is text: markup stays as written, nothing renders it
+    ]
+    assert rows[1][1] == "-6.1"  # numbers are not text: left as they are

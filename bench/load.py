@@ -1,0 +1,303 @@
+"""Many viewers at once: real browsers, then a protocol-level client, then memory after they leave.
+
+    .venv/bin/python -m bench.load                      # N = 1, 4, 8 browsers; capacity search; writes bench/LOAD.md
+    .venv/bin/python -m bench.load --viewers 1,2 --rounds 1 --max-sessions 8 --out /tmp/load.md   # quick look
+
+1. Browsers. N viewers (N = 1, 4, 8 by default) each open their own browser context in headless
+   Chromium (Debian's) at the same moment and walk every page, ``--rounds`` times. Page time:
+   from navigation to every chart drawn (as in bench/run.py). An error is a page that shows a
+   Streamlit exception or an in-page error, or does not finish within 60 s. Reported: errors, p50
+   and p95 page time per N, and p95 against the single viewer's.
+2. Protocol. Sessions that speak Streamlit's own websocket messages (BackMsg ``rerun_script`` up,
+   ForwardMsg deltas down, until ``script_finished``), each walking every page in a loop, run at
+   growing concurrency (1, 2, 4, 8, ...). The capacity is the most concurrent sessions one
+   server process holds with the p95 rerun at most 1 s.
+3. Memory. Server RSS at baseline (after one warm-up session has loaded the data and closed), at
+   the peak, and after every session has closed and the server has dropped them; the target is
+   within 20% of the baseline. The server runs with ``server.disconnectedSessionTTL`` short so
+   that the drop happens within the run (Streamlit's default keeps a closed session 120 s for a
+   reconnect: memory then returns that much later).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import statistics
+import time
+from pathlib import Path
+
+import websockets
+from playwright.async_api import async_playwright
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from bench.run import CHARTS_DRAWN, PAGES, machine, rss_mb
+from tests.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server
+
+ROOT = Path(__file__).resolve().parent.parent
+SESSION_TTL_S = 5
+P95_LIMIT_MS = 1000
+BROWSER_RATIO = 3.0
+MEMORY_RETURN = 0.20
+ERRORS_ON_PAGE = "[data-testid='stException'], [data-testid='stAlertContentError']"
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+# ---------------------------------------------------------------------------
+# 1. Real browsers.
+# ---------------------------------------------------------------------------
+
+
+async def walk(browser, url: str, rounds: int, times: list[float], errors: list[str]) -> None:
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = await context.new_page()
+    try:
+        for _ in range(rounds):
+            for path in PAGES:
+                start = time.perf_counter()
+                try:
+                    await page.goto(f"{url}/{path}")
+                    await page.wait_for_function(CHARTS_DRAWN, timeout=60_000, polling=50)
+                except Exception as e:  # every failure is one counted error
+                    errors.append(f"/{path}: {type(e).__name__}: {str(e).splitlines()[0][:120]}")
+                    continue
+                times.append((time.perf_counter() - start) * 1000)
+                shown = await page.locator(ERRORS_ON_PAGE).count()
+                if shown:
+                    errors.append(f"/{path}: {shown} error element(s) on the page")
+    finally:
+        await context.close()
+
+
+async def browsers(url: str, viewers: list[int], rounds: int) -> dict[int, dict]:
+    out = {}
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        await walk(browser, url, 1, [], [])  # warm the server's caches and the bundles
+        for n in viewers:
+            times: list[float] = []
+            errors: list[str] = []
+            started = time.perf_counter()
+            await asyncio.gather(*(walk(browser, url, rounds, times, errors) for _ in range(n)))
+            out[n] = {
+                "pages": len(times) + len(errors),
+                "errors": errors,
+                "p50_ms": pct(times, 50),
+                "p95_ms": pct(times, 95),
+                "wall_s": time.perf_counter() - started,
+            }
+            r = out[n]
+            print(
+                f"  {n} viewer(s): {r['pages']} pages, {len(errors)} errors, p50 {r['p50_ms']:.0f} ms, "
+                f"p95 {r['p95_ms']:.0f} ms",
+                flush=True,
+            )
+        await browser.close()
+    return out
+
+
+# ---------------------------------------------------------------------------
+# 2. Streamlit's websocket protocol.
+# ---------------------------------------------------------------------------
+
+
+def rerun_message(page: str, query: str = "") -> bytes:
+    msg = BackMsg()
+    msg.rerun_script.query_string = query
+    msg.rerun_script.page_name = page
+    return msg.SerializeToString()
+
+
+async def protocol_session(ws_url: str, reruns: int, times: list[float], errors: list[str]) -> None:
+    """One session walking the pages: each rerun timed from the request to ``script_finished``."""
+    async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None, open_timeout=30) as ws:
+        for i in range(reruns):
+            page = PAGES[i % len(PAGES)]
+            start = time.perf_counter()
+            await ws.send(rerun_message(page))
+            while True:
+                msg = ForwardMsg()
+                msg.ParseFromString(await asyncio.wait_for(ws.recv(), timeout=60))
+                element = msg.delta.new_element if msg.HasField("delta") else None
+                if element is not None and element.WhichOneof("type") == "exception":
+                    errors.append(f"/{page}: exception {element.exception.message[:120]}")
+                if msg.HasField("page_not_found"):
+                    errors.append(f"/{page}: page not found")
+                if msg.HasField("script_finished"):
+                    break
+            times.append((time.perf_counter() - start) * 1000)
+
+
+async def protocol_level(ws_url: str, sessions: int, reruns: int) -> dict:
+    times: list[float] = []
+    errors: list[str] = []
+    results = await asyncio.gather(
+        *(protocol_session(ws_url, reruns, times, errors) for _ in range(sessions)), return_exceptions=True
+    )
+    errors += [f"session failed: {type(r).__name__}: {r}" for r in results if isinstance(r, BaseException)]
+    return {"reruns": len(times), "errors": errors, "p50_ms": pct(times, 50), "p95_ms": pct(times, 95)}
+
+
+async def capacity(ws_url: str, max_sessions: int, reruns: int, pid: int) -> tuple[list[dict], float]:
+    steps = []
+    peak = 0.0
+    n = 1
+    while n <= max_sessions:
+        r = await protocol_level(ws_url, n, reruns)
+        r["sessions"] = n
+        peak = max(peak, rss_mb(pid))
+        r["rss_mb"] = rss_mb(pid)
+        steps.append(r)
+        print(
+            f"  {n:3d} sessions: {r['reruns']} reruns, {len(r['errors'])} errors, p50 {r['p50_ms']:.0f} ms, "
+            f"p95 {r['p95_ms']:.0f} ms, server RSS {r['rss_mb']:.0f} MB",
+            flush=True,
+        )
+        if r["p95_ms"] > P95_LIMIT_MS or r["errors"]:
+            break
+        n *= 2
+    return steps, peak
+
+
+# ---------------------------------------------------------------------------
+# Report.
+# ---------------------------------------------------------------------------
+
+
+def report(args, browser_runs: dict, steps: list[dict], memory: dict) -> str:
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    single = browser_runs.get(1, {}).get("p95_ms", float("nan"))
+    lines = [
+        "# Load results",
+        "",
+        f"Run on {now} by `python -m bench.load` (viewers {args.viewers}, {args.rounds} round(s) of every page each,"
+        f" {args.reruns} reruns per protocol session).",
+        "",
+        f"Machine: {machine()}.",
+        "",
+        "The dashboard server, Chromium and the protocol clients share the machine's cores.",
+        "",
+        "## Real browsers walking every page at once",
+        "",
+        "| Viewers | Pages | Errors | p50 (ms) | p95 (ms) | p95 / single viewer | Target |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    for n, r in browser_runs.items():
+        ratio = r["p95_ms"] / single
+        ok = not r["errors"] and ratio <= BROWSER_RATIO
+        lines.append(
+            f"| {n} | {r['pages']} | {len(r['errors'])} | {r['p50_ms']:.0f} | {r['p95_ms']:.0f} | {ratio:.2f} | "
+            f"0 errors, ≤ {BROWSER_RATIO:g}x: {'met' if ok else '**missed**'} |"
+        )
+    for n, r in browser_runs.items():
+        for e in r["errors"][:10]:
+            lines.append(f"\n- {n} viewers: {e}")
+    held = [s["sessions"] for s in steps if s["p95_ms"] <= P95_LIMIT_MS and not s["errors"]]
+    lines += [
+        "",
+        "## Protocol-level sessions (Streamlit's websocket messages)",
+        "",
+        "Each session walks every page in a loop; a rerun is timed from the request to `script_finished`.",
+        "",
+        "| Concurrent sessions | Reruns | Errors | p50 (ms) | p95 (ms) | Server RSS (MB) |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for s in steps:
+        lines.append(
+            f"| {s['sessions']} | {s['reruns']} | {len(s['errors'])} | {s['p50_ms']:.0f} | {s['p95_ms']:.0f} | "
+            f"{s['rss_mb']:.0f} |"
+        )
+    last = steps[-1] if steps else None
+    if held and last and last["sessions"] not in held:
+        verdict = (
+            f"**Capacity: {max(held)} concurrent sessions** per server process with the p95 rerun at most "
+            f"{P95_LIMIT_MS} ms; at {last['sessions']} the p95 was {last['p95_ms']:.0f} ms."
+        )
+    elif held:
+        verdict = (
+            f"**Capacity: at least {max(held)} concurrent sessions** (the search stopped at --max-sessions "
+            f"{args.max_sessions} with the p95 rerun still at most {P95_LIMIT_MS} ms)."
+        )
+    else:
+        verdict = f"**Capacity: below 1 session**: a single session's p95 rerun passed {P95_LIMIT_MS} ms."
+    lines += ["", verdict]
+    for s in steps:
+        for e in s["errors"][:5]:
+            lines.append(f"\n- {s['sessions']} sessions: {e}")
+    back = memory["after_mb"] <= memory["baseline_mb"] * (1 + MEMORY_RETURN)
+    lines += [
+        "",
+        "## Server memory",
+        "",
+        f"Baseline (one warm-up session has loaded the data and closed): {memory['baseline_mb']:.0f} MB. "
+        f"Peak during the runs: {memory['peak_mb']:.0f} MB. After every session closed and "
+        f"{memory['waited_s']:.0f} s (session TTL {SESSION_TTL_S} s): {memory['after_mb']:.0f} MB, "
+        f"{(memory['after_mb'] / memory['baseline_mb'] - 1) * 100:+.1f}% of the baseline "
+        f"(target within {MEMORY_RETURN:.0%}: {'met' if back else '**missed**'}).",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+async def wait_for_sessions_to_close(pid: int, baseline: float, seconds: float) -> tuple[float, float]:
+    started = time.perf_counter()
+    after = rss_mb(pid)
+    while time.perf_counter() - started < seconds:
+        await asyncio.sleep(2)
+        after = rss_mb(pid)
+        if after <= baseline * (1 + MEMORY_RETURN / 2):
+            break
+    return after, time.perf_counter() - started
+
+
+async def main_async(args) -> str:
+    proc_box = {}
+    with streamlit_server(
+        log_dir=ROOT / "bench" / "out",
+        on_start=lambda p: proc_box.setdefault("pid", p.pid),
+        extra=["--server.disconnectedSessionTTL", str(SESSION_TTL_S)],
+    ) as url:
+        pid = proc_box["pid"]
+        ws_url = url.replace("http://", "ws://") + "/_stcore/stream"
+        await protocol_level(ws_url, 1, len(PAGES))  # load the data, warm every page
+        await asyncio.sleep(SESSION_TTL_S + 3)
+        baseline = rss_mb(pid)
+        print(f"baseline server RSS {baseline:.0f} MB", flush=True)
+        print("real browsers", flush=True)
+        browser_runs = await browsers(url, args.viewers, args.rounds)
+        peak = rss_mb(pid)
+        print("protocol-level sessions", flush=True)
+        steps, peak_ws = await capacity(ws_url, args.max_sessions, args.reruns, pid)
+        after, waited = await wait_for_sessions_to_close(pid, baseline, SESSION_TTL_S + 60)
+        memory = {"baseline_mb": baseline, "peak_mb": max(peak, peak_ws), "after_mb": after, "waited_s": waited}
+        print(f"server RSS after the sessions closed: {after:.0f} MB (baseline {baseline:.0f} MB)", flush=True)
+    raw = {"browsers": browser_runs, "protocol": steps, "memory": memory}
+    (args.out.with_suffix(".json")).write_text(json.dumps(raw, indent=1, default=str))
+    return report(args, browser_runs, steps, memory)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--viewers", type=lambda s: [int(x) for x in s.split(",")], default=[1, 4, 8])
+    parser.add_argument("--rounds", type=int, default=2, help="walks of every page per browser viewer")
+    parser.add_argument("--reruns", type=int, default=12, help="reruns per protocol session")
+    parser.add_argument("--max-sessions", type=int, default=256)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "LOAD.md")
+    args = parser.parse_args()
+    text = asyncio.run(main_async(args))
+    args.out.write_text(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()

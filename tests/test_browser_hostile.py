@@ -1,0 +1,179 @@
+"""Markup in the data and in the URL, in Debian's Chromium: shown as text everywhere (cards,
+tables, hovers, captions, option lists, downloads) and never run. A dialog listener and a
+page-wide flag catch any script that would run."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from chipsmag.loading import DEFAULT_DATA_DIR
+
+from .browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, expect_no_exception, streamlit_server, wait_ready
+
+pytestmark = pytest.mark.browser
+
+TITLE = "<script>window.__xss='title';alert('title')</script>H20 licence"
+DESCRIPTION = "<img src=x onerror=\"window.__xss='description';alert('description')\"> told Nvidia"
+EVIDENCE = "<svg onload=alert('evidence')></svg>'We put that in the trade deal with the magnets.'"
+QUOTE = "<iframe src=javascript:alert('quote')></iframe>walked away from $15 billion"
+PUBLISHER = "<b onmouseover=alert('publisher')>Tom's Hardware</b>"
+ACTOR = "Nvidia <img src=x onerror=alert('actor')>"
+
+
+def _edit(path: Path, key: str, row_id: str, column: str, value: str) -> None:
+    rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8"))))
+    hit = [r for r in rows if r[key] == row_id]
+    assert len(hit) == 1, (path, row_id)
+    hit[0][column] = value
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def markup_server(tmp_path_factory):
+    data = tmp_path_factory.mktemp("markup") / "data"
+    shutil.copytree(DEFAULT_DATA_DIR, data)
+    _edit(data / "events.csv", "id", "E28", "title", TITLE)
+    _edit(data / "events.csv", "id", "E28", "description", DESCRIPTION)
+    _edit(data / "links.csv", "id", "L17", "evidence", EVIDENCE)
+    _edit(data / "claims.csv", "id", "C05", "quote", QUOTE)
+    _edit(data / "sources.csv", "id", "tomshardware_h20", "publisher", PUBLISHER)
+    _edit(data / "actors.csv", "id", "nvidia", "name", ACTOR)
+    with streamlit_server(env={"CHIPSMAG_DATA_DIR": str(data)}) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+class Watch:
+    """A page whose dialogs are recorded (and dismissed) and whose window flag is read."""
+
+    def __init__(self, browser: Browser) -> None:
+        self.context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+        self.page = self.context.new_page()
+        self.dialogs: list[str] = []
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+
+    def open(self, url: str) -> Page:
+        self.page.goto(url)
+        wait_ready(self.page)
+        expect_no_exception(self.page)
+        return self.page
+
+    def assert_nothing_ran(self) -> None:
+        self.page.wait_for_timeout(300)  # an onerror fires after the image fails to load
+        assert self.dialogs == [], self.dialogs
+        assert self.page.evaluate("window.__xss === undefined")
+
+
+@pytest.fixture
+def watch(browser: Browser):
+    w = Watch(browser)
+    yield w
+    w.context.close()
+
+
+def hover_texts(page: Page) -> str:
+    """Move the mouse over every marker of every Plotly chart; everything the hover labels said."""
+    seen = []
+    for point in page.locator("[data-testid='stPlotlyChart'] .scatterlayer .point").all():
+        box = point.bounding_box()
+        if not box or box["width"] == 0:
+            continue
+        point.scroll_into_view_if_needed()
+        box = point.bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        label = page.locator(".hoverlayer .hovertext")
+        if label.count():
+            seen.append(label.first.text_content() or "")
+    return "\n".join(seen)
+
+
+def test_markup_in_a_card_a_hover_and_a_download_is_text(watch: Watch, markup_server: str):
+    page = watch.open(f"{markup_server}/timeline?event=E28")
+    card = page.locator(".st-key-event_card")
+    expect(card.locator("h3")).to_have_text(TITLE)
+    expect(card).to_contain_text(DESCRIPTION)
+    expect(card).to_contain_text(ACTOR)
+    expect(card).to_contain_text(PUBLISHER)
+    hovers = hover_texts(page)
+    assert TITLE in hovers and ACTOR in hovers and PUBLISHER in hovers, hovers[:500]
+    with page.expect_download() as info:
+        page.get_by_role("button", name="Download these events (CSV)").click()
+    text = Path(info.value.path()).read_text(encoding="utf-8")
+    rows = {r["id"]: r for r in csv.DictReader(io.StringIO(text))}
+    assert rows["E28"]["title"] == TITLE and rows["E28"]["description"] == DESCRIPTION
+    assert "hover" not in next(iter(rows.values())), "derived columns stay out of downloads"
+    page.screenshot(path=str(ARTIFACTS / "markup-timeline.png"), full_page=True)
+    watch.assert_nothing_ran()
+
+
+def test_markup_in_link_evidence_quotes_and_tables_is_text(watch: Watch, markup_server: str):
+    page = watch.open(f"{markup_server}/linkage?link=L17&period=all")
+    expect(page.locator(".st-key-link_card")).to_contain_text(EVIDENCE)
+    hover_texts(page)  # arrow tips share their events' positions, so not every label can be reached
+    data = page.evaluate(
+        "[...document.querySelectorAll('.js-plotly-plot')].flatMap(g => g.data.flatMap(t => t.hovertext || []))"
+    )
+    assert any("&lt;svg onload=alert(&#x27;evidence&#x27;)&gt;" in h for h in data)  # sent escaped
+    assert any("&lt;script&gt;window.__xss" in h for h in data)
+    assert not any("<svg" in h or "<script" in h for h in data)
+    watch.assert_nothing_ran()
+
+    page = watch.open(f"{markup_server}/")
+    expect(page.locator("[data-testid='stMain']")).to_contain_text(EVIDENCE)
+    watch.assert_nothing_ran()
+
+    page = watch.open(f"{markup_server}/revenue?show=Claims")
+    expect(page.locator("[data-testid='stDataFrame']").first).to_be_visible()
+    watch.assert_nothing_ran()
+
+    page = watch.open(f"{markup_server}/sources")
+    expect(page.locator("[data-testid='stDataFrame']").first).to_be_visible()
+    page.screenshot(path=str(ARTIFACTS / "markup-sources.png"), full_page=True)
+    watch.assert_nothing_ran()
+
+
+def test_markup_in_an_actor_name_is_a_plain_option(watch: Watch, markup_server: str):
+    page = watch.open(f"{markup_server}/timeline")
+    page.locator(".st-key-actor [role='combobox']").click()
+    page.keyboard.type("Nvidia")  # the option list is virtual: filter it to the one
+    expect(page.get_by_role("option", name=ACTOR, exact=True)).to_be_visible()
+    page.get_by_role("option", name=ACTOR, exact=True).click()
+    page.keyboard.press("Escape")
+    wait_ready(page)
+    expect(page.locator("[data-testid='stMain']")).to_contain_text(ACTOR)  # the 'filtered:' line
+    watch.assert_nothing_ran()
+
+
+def test_a_hostile_link_runs_nothing_and_is_named(watch: Watch, markup_server: str):
+    query = (
+        "actor=%3Cscript%3Ealert(1)%3C%2Fscript%3E&dates=2025-02-31&dates=NaN"
+        "&category=%3Cimg%20src%3Dx%20onerror%3Dalert(2)%3E&category=Tariff&category=Tariff"
+        "&lanes=side&lanes=lever&foo=%22%3E%3Csvg%20onload%3Dalert(3)%3E&%3Cb%3Ek%3C%2Fb%3E=1&event=" + "A" * 5000
+    )
+    page = watch.open(f"{markup_server}/timeline?{query}")
+    notice = page.locator("[data-testid='stAlert']", has_text="Parts of this link were not used")
+    expect(notice).to_contain_text("Actors: '<script>alert(1)</script>' not recognised and dropped.")
+    expect(notice).to_contain_text("Category: '<img src=x onerror=alert(2)>' not recognised and dropped.")
+    expect(notice).to_contain_text("Date range: '2025-02-31', 'NaN' is not a date")
+    expect(notice).to_contain_text("Lanes: given 2 times; only one value is allowed.")
+    expect(notice).to_contain_text("Unknown link parameter 'foo' was ignored.")
+    expect(notice).to_contain_text("Unknown link parameter '<b>k</b>' was ignored.")
+    expect(notice).to_contain_text("Event: 'AAAAAAAA")
+    watch.assert_nothing_ran()

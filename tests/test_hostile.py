@@ -1,0 +1,234 @@
+"""Hostile input at serve time: any URL a visitor can type, and every corruption class of the
+curated tables. Nothing may raise, and what was dropped or broken is named on the page."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from hypothesis import HealthCheck, Phase, example, given, settings
+from hypothesis import strategies as st
+
+from chipsmag import scenario
+from chipsmag.filters import CATEGORY_LABELS, date_bounds, with_plot_dates
+from chipsmag.loading import load_dataset
+from chipsmag.text import shorten
+from chipsmag.urlstate import RESERVED, review_query
+from components.filters import shared_params
+from components.registry import SCENARIO_KEYS, page_params
+
+from .apptest_helpers import PAGE_FILES, open_page, plotly_specs, texts
+from .test_validation import CASES
+
+DS = load_dataset()
+ACTOR_NAMES = dict(zip(DS.tables["actors"]["id"], DS.tables["actors"]["name"], strict=True))
+BOUNDS = date_bounds(with_plot_dates(DS.tables["events"]))
+PARAMS = shared_params(ACTOR_NAMES, BOUNDS) + page_params(DS)
+DEFAULTS = scenario.PRESETS[scenario.DEFAULT_PRESET]
+PAGES = list(PAGE_FILES)
+
+NASTY = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "javascript:alert(1)",
+    "[click](javascript:alert(1))",
+    "![x](https://example.invalid/x.png)",
+    "'; DROP TABLE events; --",
+    "1 OR 1=1",
+    '" OR ""="',
+    "NaN",
+    "nan",
+    "Infinity",
+    "-Infinity",
+    "inf",
+    "1e309",
+    "-0",
+    "2025-02-31",
+    "2025-13-01",
+    "0000-00-00",
+    "9999-12-31",
+    "1900-01-01",
+    "2025-1-1",
+    "",
+    " ",
+    "%00",
+    "\x00",
+    "\u202e",
+    "../../etc/passwd",
+    "**bold** _it_ `code` $x$",
+]
+LONG = st.integers(4_990, 5_010).map(lambda n: "A" * (n - 3) + "<b>")
+
+
+def values_for(key: str) -> st.SearchStrategy[str]:
+    """Garbage for any key, and now and then a value that key really accepts."""
+    p = next((x for x in PARAMS if x.key == key), None)
+    good: list[str] = []
+    if p is not None and p.options:
+        good = list(p.options[:20])
+    elif p is not None and p.kind == "date_range":
+        good = ["2025-01-01", "2025-06-30", "2024-12-31"]
+    elif p is not None and p.kind == "number":
+        good = [str(p.limits[0]), str(p.limits[1]), str((p.limits[0] + p.limits[1]) / 2)]
+    strategies = [st.sampled_from(NASTY), st.text(max_size=20), LONG]
+    if good:
+        strategies.append(st.sampled_from(good))
+    return st.one_of(*strategies)
+
+
+KEYS = st.one_of(
+    st.sampled_from([p.key for p in PARAMS]),
+    st.sampled_from(["foo", "<script>", "dates[]", "actor ", "ACTOR", "__proto__", "s_fee;drop"]),
+)
+
+
+@st.composite
+def queries(draw) -> dict[str, list[str]]:
+    keys = draw(st.lists(KEYS, min_size=1, max_size=5, unique=True))
+    query = {k: draw(st.lists(values_for(k), min_size=1, max_size=4)) for k in keys}
+    if draw(st.booleans()):  # open the scenario, so that its sliders meet the link too
+        query["show"] = ["Scenario"]
+    return query
+
+
+def _named(value: str, notices: list[str]) -> bool:
+    return any(repr(shorten(value, 40)) in n for n in notices)
+
+
+@settings(max_examples=400, deadline=None)
+@given(query=queries(), page=st.sampled_from(PAGES))
+def test_the_review_names_every_key_and_value_it_drops(query, page):
+    review = review_query(query, PARAMS, page)
+    known = {p.key: p for p in PARAMS if p.page in (None, page)}
+    for key, values in query.items():
+        if key in RESERVED:
+            continue
+        p = known.get(key)
+        if p is None:
+            assert key in review.drop_keys and _named(key, review.notices), (key, review.notices)
+            continue
+        assert key not in review.drop_keys
+        said = [n for n in review.notices if n.startswith(p.label + ":")]
+        if p.kind in ("multi", "one"):
+            unknown = [v for v in values if v not in p.options and v != ""]
+            if unknown:
+                assert said, (key, values)
+                assert _named(unknown[0], said), (unknown[0], said)
+            if p.kind == "one" and len(values) > 1:
+                assert any("given" in n for n in said)
+            if not unknown and not (p.kind == "one" and len(values) > 1):
+                assert not said, said
+        elif p.kind == "number":
+            try:
+                number = float(values[0])
+                fine = len(values) == 1 and number == number and p.limits[0] <= number <= p.limits[1]
+            except ValueError:
+                fine = False
+            assert bool(said) != fine, (values, said)
+        else:  # date_range: anything but one or two real in-range dates, in order, is said
+            try:
+                dates = [dt.date.fromisoformat(v) if len(v) == 10 else None for v in values]
+            except ValueError:
+                dates = [None]
+            fine = (
+                len(values) <= 2
+                and None not in dates
+                and all(BOUNDS[0] <= d <= BOUNDS[1] for d in dates)
+                and dates == sorted(dates)
+            )
+            assert bool(said) != fine, (values, said)
+
+
+@settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    derandomize=True,
+    phases=[Phase.explicit, Phase.generate],  # each example is a real app run: report it, do not shrink
+)
+@given(query=queries(), page=st.sampled_from(PAGES))
+@example(
+    query={
+        "show": ["Scenario"],
+        "s_fee": ["1e1"],
+        "s_market": ["NaN"],
+        "s_share": ["Infinity"],
+        "s_uptake": ["5", "6"],
+    },
+    page="revenue",
+)
+@example(
+    query={"dates": ["2025-06-30", "2025-01-01"], "lanes": ["side", "lever"], "event": ["E28", "E29"]}, page="timeline"
+)
+@example(query={"dates": ["2025-02-31"], "actor": ["<script>alert(1)</script>", "Nvidia"]}, page="linkage")
+def test_any_link_opens_every_page_without_exception_and_says_what_it_dropped(query, page):
+    """The real app, on the real data, with whatever a link holds (derandomized: the same
+    examples every run, so a failure reproduces)."""
+    at = open_page(page, **query)
+    assert not at.exception, [e.value for e in at.exception]
+    review = review_query(query, PARAMS, page)
+    shown = texts(at)
+    if review.notices:
+        assert "Parts of this link were not used" in shown
+        for notice in review.notices:
+            assert notice.replace("\r", " ").replace("\n", " ")[:60] in shown, notice
+    else:
+        assert "Parts of this link were not used" not in shown
+    for key in review.drop_keys:
+        assert key not in at.query_params
+    # What the notice says is what the widgets do: a value not named is used, a value named is not.
+    said = {p.key for p in PARAMS for n in review.notices if n.startswith(p.label + ":")}
+    dates = at.date_input(key="dates").value
+    if "dates" in query and "dates" not in said:
+        assert [d.isoformat() for d in dates] == query["dates"], (query["dates"], dates)
+    elif "dates" in review.corrections:
+        assert tuple(dates) == review.corrections["dates"]
+    else:
+        assert tuple(dates) == BOUNDS
+    sliders = {s.key: s.value for s in at.slider}  # the scenario section, when the link opens it
+    if "preset" not in query:
+        for name, key in SCENARIO_KEYS.items():
+            if key not in sliders or name == "licence_start":
+                continue
+            value = sliders[key]
+            if key in query and key not in said:
+                assert value == float(query[key][0]), (key, query[key], value)
+            else:
+                assert value == getattr(DEFAULTS, name), (key, query.get(key), value)
+    values = {"actor": set(ACTOR_NAMES), "category": set(CATEGORY_LABELS)}  # these hold ids, shown as labels
+    for box in at.multiselect:
+        allowed = values.get(box.key) or {o for p in PARAMS if p.key == box.key for o in p.options}
+        assert set(box.value) <= allowed, (box.key, box.value)
+
+
+TABLE_PAGES = {  # table: (a page that needs it, a page that does not, if any draws charts)
+    "events": ("timeline", None),
+    "actors": ("linkage", None),
+    "sources": ("linkage", None),
+    "links": ("timeline", "revenue"),
+    "revenue": ("revenue", "linkage"),
+    "claims": ("revenue", "linkage"),
+    "supply": ("supply", "linkage"),
+    "magnet_exports": ("supply", "timeline"),
+    "tariffs": ("linkage", "timeline"),
+}
+
+
+@pytest.mark.parametrize(("label", "table", "change", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_every_corruption_class_is_an_in_page_error_and_other_pages_keep_working(
+    data_copy, monkeypatch, label, table, change, expected
+):
+    monkeypatch.setenv("CHIPSMAG_DATA_DIR", str(data_copy(table, change)))
+    needs, other = TABLE_PAGES[table]
+    at = open_page(needs)
+    assert not at.exception, [e.value for e in at.exception]
+    errors = " ".join(texts(at).split())
+    assert f"data/{table}.csv" in errors
+    assert expected[0] in errors, (expected[0], errors[:500])
+    if other:
+        fine = open_page(other)
+        assert not fine.exception and not fine.error, other
+        assert plotly_specs(fine), other
+    sources = open_page("sources")
+    assert not sources.exception
+    assert any(f"problem(s) in {table}" in e.value for e in sources.error)
