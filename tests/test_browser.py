@@ -53,7 +53,12 @@ def page(browser: Browser):
 
 def share_link(page: Page) -> str:
     """The link in the sidebar's share box."""
-    return page.locator("[data-testid='stSidebar'] [data-testid='stCode'] code").inner_text().strip()
+    code = page.locator("[data-testid='stPopoverBody'] [data-testid='stCode'] code")
+    if not code.is_visible():
+        page.locator(".st-key-share button").first.click()
+    text = code.inner_text().strip()
+    page.keyboard.press("Escape")
+    return text
 
 
 @contextlib.contextmanager
