@@ -67,6 +67,26 @@ def esc(value: object) -> str:
 # ---------------------------------------------------------------------------
 
 
+TITLE_LINE = 48  # characters: Plotly does not wrap titles, and a phone (390 px) shows about this many
+
+
+def _title_lines(title: str) -> list[str]:
+    """A long title broken into lines of at most TITLE_LINE characters: after a colon or comma
+    where one falls in the first line, else at spaces."""
+    if len(title) <= TITLE_LINE:
+        return [title]
+    cut = max(title.rfind(": ", 0, TITLE_LINE), title.rfind(", ", 0, TITLE_LINE))
+    if cut >= 10:
+        return [title[: cut + 1], *_title_lines(title[cut + 2 :])]
+    lines: list[str] = []
+    for word in title.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= TITLE_LINE:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
 def _axis(**props) -> dict:
     return {"showgrid": True, "gridcolor": "#eeeeee", "zeroline": False, **props}
 
@@ -76,10 +96,16 @@ class Spec:
 
     def __init__(self, title: str, height: int = 420, **layout) -> None:
         self.data: list[dict] = []
+        lines = _title_lines(title)
         self.layout: dict = {
-            "title": {"text": esc(title), "x": 0, "xanchor": "left", "font": {"size": 16}},
-            "height": height,
-            "margin": {"l": 10, "r": 10, "t": 50, "b": 10},
+            "title": {
+                "text": "<br>".join(esc(line) for line in lines),
+                "x": 0,
+                "xanchor": "left",
+                "font": {"size": 16},
+            },
+            "height": height + 22 * (len(lines) - 1),
+            "margin": {"l": 10, "r": 10, "t": 50 + 22 * (len(lines) - 1), "b": 10},
             "font": {"family": FONT, "size": 13},
             "plot_bgcolor": "white",
             "hoverlabel": {"align": "left"},

@@ -69,7 +69,8 @@ def unescape(markdown: str) -> str:
 
 def title(spec: dict) -> str:
     t = spec["layout"].get("title", {})
-    return t.get("text", "") if isinstance(t, dict) else str(t)
+    text = t.get("text", "") if isinstance(t, dict) else str(t)
+    return text.replace("<br>", " ")  # long titles are broken into lines for phones
 
 
 def share_link(at: AppTest) -> str:

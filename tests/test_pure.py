@@ -8,6 +8,8 @@ import io
 
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from chipsmag import charts, metrics
 from chipsmag.filters import Filters, apply_to_events, apply_to_links, date_bounds, describe, event_plot_date
@@ -208,3 +210,22 @@ def test_csv_downloads_make_formula_like_text_inert_and_keep_numbers():
         "<script>alert(1)</script>",  # a CSV is text: markup stays as written, nothing renders it
     ]
     assert rows[1][1] == "-6.1"  # numbers are not text: left as they are
+
+
+@given(st.lists(st.text(alphabet="abcdefghij,:()", min_size=1, max_size=20), min_size=1, max_size=15))
+def test_long_chart_titles_break_into_phone_width_lines_and_lose_nothing(words):
+    title = " ".join(words)
+    lines = charts._title_lines(title)
+    assert " ".join(lines) == title
+    assert all(len(line) <= charts.TITLE_LINE or " " not in line for line in lines)
+
+
+def test_long_chart_titles_are_broken_for_phones(dataset):
+    events = apply_to_events(dataset.tables["events"], Filters(dt.date(2018, 1, 1), dt.date(2026, 1, 1)))
+    fig = charts.timeline_figure(charts.with_hovers(events, {}, {}), dataset.tables["actors"], "side")
+    assert fig.layout.title.text == "Events by side (first actor),<br>coloured by category"
+    long = charts.Spec("Nvidia revenue by fiscal year, China (incl. Hong Kong) by billing location", 440)
+    assert (
+        long.layout["title"]["text"] == "Nvidia revenue by fiscal year,<br>China (incl. Hong Kong) by billing location"
+    )
+    assert long.layout["height"] == 462 and long.layout["margin"]["t"] == 72
