@@ -1,4 +1,4 @@
-"""Shared fixtures: the real curated data, and copies of it to corrupt."""
+"""Shared fixtures: the real curated data, copies of it to corrupt, and the browser."""
 
 from __future__ import annotations
 
@@ -32,3 +32,16 @@ def data_copy(tmp_path):
 
     edit.dir = target
     return edit
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless, for the browser tests of one module."""
+    from playwright.sync_api import sync_playwright
+
+    from .browser import CHROMIUM, CHROMIUM_ARGS
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

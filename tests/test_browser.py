@@ -6,12 +6,10 @@ import contextlib
 import re
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from .browser import (
     ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     choose_option,
     expect_no_exception,
     streamlit_server,
@@ -34,14 +32,6 @@ PAGES = {  # url path: (page title, plotly charts, Altair charts)
 def server():
     with streamlit_server() as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture

@@ -10,11 +10,11 @@ import shutil
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from chipsmag.loading import DEFAULT_DATA_DIR
 
-from .browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, expect_no_exception, streamlit_server, wait_ready
+from .browser import ARTIFACTS, expect_no_exception, streamlit_server, wait_ready
 
 pytestmark = pytest.mark.browser
 
@@ -50,14 +50,6 @@ def markup_server(tmp_path_factory):
     _edit(data / "actors.csv", "id", "nvidia", "name", ACTOR)
     with streamlit_server(env={"CHIPSMAG_DATA_DIR": str(data)}) as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as pw:
-        b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 class Watch:
