@@ -128,6 +128,12 @@ class Spec:
         return go.Figure({"data": self.data, "layout": self.layout}, _validate=False)
 
 
+def _rows(frame: pd.DataFrame, *columns: str):
+    """The frame's rows as tuples of these columns: each column is read once as a plain list
+    (row iteration over pandas' Arrow-backed strings costs about a millisecond per call)."""
+    return zip(*(frame[c].tolist() for c in columns), strict=True)
+
+
 def _hover(texts) -> dict:
     return {"hovertext": list(texts), "hovertemplate": "%{hovertext}<extra></extra>"}
 
@@ -154,6 +160,17 @@ def _stack_offsets(dates: Sequence[pd.Timestamp], gap_days: int = 25) -> list[fl
     return offsets
 
 
+def _stacked(base: pd.Series, lanes: pd.Series, dates: pd.Series, gap_days: int = 25) -> list[float]:
+    """Each event's lane position plus its ``_stack_offsets`` offset within its lane."""
+    y = base.astype(float).tolist()
+    lane_list, date_list = lanes.tolist(), dates.tolist()
+    for lane in dict.fromkeys(lane_list):
+        rows = [k for k, v in enumerate(lane_list) if v == lane]
+        for k, offset in zip(rows, _stack_offsets([date_list[k] for k in rows], gap_days), strict=True):
+            y[k] += offset
+    return y
+
+
 def lane_of(events: pd.DataFrame, lanes: str, actors: pd.DataFrame) -> tuple[pd.Series, tuple[str, ...]]:
     """Each event's lane name, and the lanes in display order (top first)."""
     if lanes == "side":
@@ -172,14 +189,7 @@ def event_positions(events: pd.DataFrame, lanes: str, actors: pd.DataFrame) -> p
     ev = events.sort_values("plot_date", kind="stable")
     lane, names = lane_of(ev, lanes, actors)
     index = {name: len(names) - 1 - i for i, name in enumerate(names)}
-    y = lane.map(index).astype(float).to_numpy().copy()
-    lane_list = lane.tolist()
-    dates = ev["plot_date"].tolist()
-    for name in names:
-        rows = [k for k, v in enumerate(lane_list) if v == name]
-        if rows:
-            y[rows] += _stack_offsets([dates[k] for k in rows])
-    ev = ev.assign(lane=lane, y=y)
+    ev = ev.assign(lane=lane, y=_stacked(lane.map(index), lane, ev["plot_date"]))
     ev.attrs["lane_names"] = names
     return ev
 
@@ -190,9 +200,7 @@ def with_hovers(events: pd.DataFrame, actor_names: dict[str, str], source_names:
     derives them once per data version."""
     hover, short = [], []
     columns = ("title", "date", "date_precision", "category", "actors", "source_ids", "context_only")
-    for title, date, precision, category, actors, source_ids, context_only in zip(
-        *(events[c].tolist() for c in columns), strict=True
-    ):
+    for title, date, precision, category, actors, source_ids, context_only in _rows(events, *columns):
         head = f"<b>{esc(title)}</b>"
         when = esc(format_event_date(date, precision))
         names = ", ".join(actor_names.get(a, a) for a in actors.split(";"))
@@ -210,13 +218,7 @@ def with_link_hovers(links: pd.DataFrame, source_names: dict[str, str]) -> pd.Da
     hover = [
         f"<b>{esc(relation)}</b> ({esc(basis)})<br>{esc(evidence)}<br>Source: "
         + esc("; ".join(source_names.get(s, s) for s in source_ids.split(";")))
-        for relation, basis, evidence, source_ids in zip(
-            links["relation"].tolist(),
-            links["basis"].tolist(),
-            links["evidence"].tolist(),
-            links["source_ids"].tolist(),
-            strict=True,
-        )
+        for relation, basis, evidence, source_ids in _rows(links, "relation", "basis", "evidence", "source_ids")
     ]
     return links.assign(hover=hover)
 
@@ -326,16 +328,11 @@ def linkage_figure(
     if len(ev) > MAX_EVENT_POINTS:  # too many to draw: keep the events the drawn links connect
         ev = ev[ids_in(ev["id"], set(links["from_event"]) | set(links["to_event"]))]
     ev = ev.sort_values("plot_date", kind="stable")
-    y = ev["lever"].map({"chips": 2.0, "both": 1.0, "magnets": 0.0}).astype(float).to_numpy().copy()
-    levers, dates = ev["lever"].tolist(), ev["plot_date"].tolist()
-    for lever in LEVER_LANES:
-        rows = [k for k, v in enumerate(levers) if v == lever]
-        if rows:
-            y[rows] += _stack_offsets([dates[k] for k in rows], gap_days=12)
-    ev = ev.assign(y=y)
+    base = ev["lever"].map({"chips": 2.0, "both": 1.0, "magnets": 0.0})
+    ev = ev.assign(y=_stacked(base, ev["lever"], ev["plot_date"], gap_days=12))
     spec = Spec("Chips for magnets: moves, links and tariffs", 640)
     spec.layout["legend"]["y"] = -0.06
-    pos = dict(zip(ev["id"].tolist(), zip(ev["plot_date"].tolist(), y.tolist(), strict=True), strict=True))
+    pos = {i: (x, y) for i, x, y in _rows(ev, "id", "plot_date", "y")}
     drawn = links[ids_in(links["from_event"], pos) & ids_in(links["to_event"], pos)]
     for (relation, basis), group in drawn.groupby(["relation", "basis"], sort=False):
         spec.add(_link_trace(group, pos, relation, basis, selected))
@@ -382,8 +379,7 @@ def _link_trace(
     """All links of one relation and basis as one trace: segments separated by gaps, an arrowhead
     at each end (``angleref='previous'`` turns it along its segment). ``pos``: event id -> (x, y)."""
     xs, ys, ids, hovers, sizes = [], [], [], [], []
-    columns = (group[c].tolist() for c in ("id", "from_event", "to_event", "hover"))
-    for link_id, start, end, hover in zip(*columns, strict=True):
+    for link_id, start, end, hover in _rows(group, "id", "from_event", "to_event", "hover"):
         (x0, y0), (x1, y1) = pos[start], pos[end]
         xs += [x0, x1, None]
         ys += [y0, y1, None]
@@ -409,7 +405,7 @@ def _tariff_traces(tariffs: pd.DataFrame) -> list[dict]:
     traces = []
     rows = tariffs.sort_values("effective_date", kind="stable")
     columns = ("status", "effective_date", "us_rate_pct", "china_rate_pct", "computed", "trigger", "note")
-    records = list(zip(*(rows[c].tolist() for c in columns), strict=True))
+    records = list(_rows(rows, *columns))
     for index, side, color in ((2, "US on China", SIDE_COLORS["US"]), (3, "China on US", SIDE_COLORS["China"])):
         steps = [r for r in records if r[0] == "in_force" and pd.notna(r[index])]
         if not steps:
@@ -516,13 +512,7 @@ def _listed(events: pd.DataFrame, limit: int = 12) -> str:
     head = events.head(limit)
     lines = [
         f"{esc(i)} {esc(format_event_date(d, p))}: {esc(title)}"
-        for i, d, p, title in zip(
-            head["id"].tolist(),
-            head["date"].tolist(),
-            head["date_precision"].tolist(),
-            head["title"].tolist(),
-            strict=True,
-        )
+        for i, d, p, title in _rows(head, "id", "date", "date_precision", "title")
     ]
     if len(events) > limit:
         lines.append(f"… and {len(events) - limit:,} more")
