@@ -154,43 +154,43 @@ async def protocol_level(ws_url: str, sessions: int, reruns: int, think: float =
     return {"reruns": len(times), "errors": errors, "p50_ms": pct(times, 50), "p95_ms": pct(times, 95)}
 
 
+def held(step: dict) -> bool:
+    """A step of the capacity search held: no error and the p95 rerun within the limit."""
+    return step["p95_ms"] <= P95_LIMIT_MS and not step["errors"]
+
+
 async def capacity(ws_url: str, max_sessions: int, reruns: int, pid: int, think: float) -> tuple[list[dict], float]:
-    steps = []
-    peak = 0.0
-    n = 1
-    while n <= max_sessions:
+    steps: list[dict] = []
+
+    async def step(n: int) -> bool:
         r = await protocol_level(ws_url, n, reruns, think)
-        r["sessions"] = n
-        r["think_s"] = think
-        peak = max(peak, rss_mb(pid))
-        r["rss_mb"] = rss_mb(pid)
+        r.update(sessions=n, think_s=think, rss_mb=rss_mb(pid))
         steps.append(r)
         print(
             f"  {n:3d} sessions: {r['reruns']} reruns, {len(r['errors'])} errors, p50 {r['p50_ms']:.0f} ms, "
             f"p95 {r['p95_ms']:.0f} ms, server RSS {r['rss_mb']:.0f} MB",
             flush=True,
         )
-        if r["p95_ms"] > P95_LIMIT_MS or r["errors"]:
-            break
+        return held(r)
+
+    n = 1
+    while n <= max_sessions and await step(n):
         n *= 2
+    if not steps:
+        return steps, 0.0
     # Narrow the last doubling down (two halvings of the gap), e.g. 8 held and 16 did not: try 12, then 10 or 14.
-    held = max((s["sessions"] for s in steps if s["p95_ms"] <= P95_LIMIT_MS and not s["errors"]), default=0)
-    failed = steps[-1]["sessions"] if steps and steps[-1]["sessions"] != held else None
+    most = max((s["sessions"] for s in steps if held(s)), default=0)
+    failed = None if held(steps[-1]) else steps[-1]["sessions"]
     for _ in range(2):
-        if failed is None or failed - held <= 1:
+        if failed is None or failed - most <= 1:
             break
-        n = (held + failed) // 2
-        r = await protocol_level(ws_url, n, reruns, think)
-        r["sessions"], r["think_s"], r["rss_mb"] = n, think, rss_mb(pid)
-        peak = max(peak, r["rss_mb"])
-        steps.append(r)
-        print(f"  {n:3d} sessions: p50 {r['p50_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms", flush=True)
-        if r["p95_ms"] <= P95_LIMIT_MS and not r["errors"]:
-            held = n
+        n = (most + failed) // 2
+        if await step(n):
+            most = n
         else:
             failed = n
     steps.sort(key=lambda s: s["sessions"])
-    return steps, peak
+    return steps, max(s["rss_mb"] for s in steps)
 
 
 # ---------------------------------------------------------------------------
@@ -293,18 +293,18 @@ def report(args, browser_runs: dict, reference_runs: dict, steps: list[dict], me
 
 
 def capacity_verdict(steps: list[dict], think: float, max_sessions: int) -> str:
-    held = [s["sessions"] for s in steps if s["p95_ms"] <= P95_LIMIT_MS and not s["errors"]]
-    failing = [s for s in steps if s["sessions"] not in held]
+    ok = [s["sessions"] for s in steps if held(s)]
+    failing = [s for s in steps if not held(s)]
     last = min(failing, key=lambda s: s["sessions"]) if failing else steps[-1]
     pause = f"{think:g} s between reruns"
-    if held and failing:
+    if ok and failing:
         return (
-            f"**Capacity with {pause}: {max(held)} concurrent sessions** per server process with the p95 rerun "
+            f"**Capacity with {pause}: {max(ok)} concurrent sessions** per server process with the p95 rerun "
             f"at most {P95_LIMIT_MS} ms; at {last['sessions']} the p95 was {last['p95_ms']:.0f} ms."
         )
-    if held:
+    if ok:
         return (
-            f"**Capacity with {pause}: at least {max(held)} concurrent sessions** (the search stopped at "
+            f"**Capacity with {pause}: at least {max(ok)} concurrent sessions** (the search stopped at "
             f"--max-sessions {max_sessions} with the p95 rerun still at most {P95_LIMIT_MS} ms)."
         )
     return f"**Capacity with {pause}: below 1 session**: one session's p95 rerun passed {P95_LIMIT_MS} ms."
