@@ -72,12 +72,15 @@ TITLE_LINE = 48  # characters: Plotly does not wrap titles, and a phone (390 px)
 
 def _title_lines(title: str) -> list[str]:
     """A long title broken into lines of at most TITLE_LINE characters: after a colon or comma
-    where one falls in the first line, else at spaces."""
+    where one falls in the first line, else before a parenthesis, else at spaces."""
     if len(title) <= TITLE_LINE:
         return [title]
     cut = max(title.rfind(": ", 0, TITLE_LINE), title.rfind(", ", 0, TITLE_LINE))
     if cut >= 10:
         return [title[: cut + 1], *_title_lines(title[cut + 2 :])]
+    cut = title.rfind(" (", 0, TITLE_LINE)
+    if cut >= 10:
+        return [title[:cut], *_title_lines(title[cut + 1 :])]
     lines: list[str] = []
     for word in title.split(" "):
         if lines and len(lines[-1]) + 1 + len(word) <= TITLE_LINE:
@@ -85,6 +88,12 @@ def _title_lines(title: str) -> list[str]:
         else:
             lines.append(word)
     return lines
+
+
+def vega_title(title: str) -> str | dict:
+    """A Vega-Lite title, as lines where it is long (Vega-Lite cuts a long title short with '…')."""
+    lines = _title_lines(title)
+    return title if len(lines) == 1 else {"text": lines}
 
 
 def _axis(**props) -> dict:
@@ -862,7 +871,7 @@ def claims_chart(claims: pd.DataFrame) -> alt.Chart:
         ],
     )
     return (rng + dots).properties(
-        title="Claims about losses and markets: who said what, when, where", height=alt.Step(24)
+        title=vega_title("Claims about losses and markets: who said what, when, where"), height=alt.Step(24)
     )
 
 
@@ -887,7 +896,7 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 def _vl(title: str, layers: list[dict], data: pd.DataFrame, **extra) -> dict:
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
-        "title": title,
+        "title": vega_title(title),
         "data": {"values": _records(data)},
         "layer": layers,
         "width": "container",
@@ -905,7 +914,7 @@ def usgs_country_chart(tonnages: pd.DataFrame, stage: str) -> dict:
         title = "Rare-earth reserves by country (USGS MCS 2025)"
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
-        "title": title,
+        "title": vega_title(title),
         "data": {"values": _records(data)},
         "mark": {"type": "bar"},
         "height": {"step": 11},

@@ -229,3 +229,8 @@ def test_long_chart_titles_are_broken_for_phones(dataset):
         long.layout["title"]["text"] == "Nvidia revenue by fiscal year,<br>China (incl. Hong Kong) by billing location"
     )
     assert long.layout["height"] == 462 and long.layout["margin"]["t"] == 72
+    usgs = charts.usgs_country_chart(metrics.usgs_tonnages(dataset.tables["supply"], "mining"), "mining")
+    assert usgs["title"] == {"text": ["Rare-earth mine production by country", "(USGS MCS 2025)"]}
+    assert charts.vega_title("Rare-earth reserves by country (USGS MCS 2025)") == (
+        "Rare-earth reserves by country (USGS MCS 2025)"  # short enough: stays one string
+    )
