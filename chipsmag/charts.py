@@ -90,6 +90,10 @@ def _title_lines(title: str) -> list[str]:
     return lines
 
 
+# Vega-Lite legends under the plot: at the side they took the plot's width on a phone (390 px).
+VEGA_CONFIG = {"legend": {"orient": "bottom", "direction": "vertical"}}
+
+
 def vega_title(title: str) -> str | dict:
     """A Vega-Lite title, as lines where it is long (Vega-Lite cuts a long title short with '…')."""
     lines = _title_lines(title)
@@ -870,8 +874,14 @@ def claims_chart(claims: pd.DataFrame) -> alt.Chart:
             alt.Tooltip("quote:N"),
         ],
     )
-    return (rng + dots).properties(
-        title=vega_title("Claims about losses and markets: who said what, when, where"), height=alt.Step(24)
+    return (
+        (rng + dots)
+        .properties(
+            title=vega_title("Claims about losses and markets: who said what, when, where"),
+            height=alt.Step(24),
+            width="container",
+        )
+        .configure_legend(**VEGA_CONFIG["legend"])
     )
 
 
@@ -900,6 +910,7 @@ def _vl(title: str, layers: list[dict], data: pd.DataFrame, **extra) -> dict:
         "data": {"values": _records(data)},
         "layer": layers,
         "width": "container",
+        "config": VEGA_CONFIG,
         **extra,
     }
 
@@ -919,6 +930,7 @@ def usgs_country_chart(tonnages: pd.DataFrame, stage: str) -> dict:
         "mark": {"type": "bar"},
         "height": {"step": 11},
         "width": "container",
+        "config": VEGA_CONFIG,
         "encoding": {
             "y": {"field": "country_name", "type": "nominal", "sort": "-x", "title": None},
             "x": {"field": "value", "type": "quantitative", "title": unit},
