@@ -98,7 +98,7 @@ chain = charts.chain_events(visible, links)
 if chain.empty:
     layout.empty_state("linked 2025 events")
 else:
-    st.plotly_chart(charts.chain_figure(chain), key="ov_chain", config={"displaylogo": False})
+    st.vega_lite_chart(charts.chain_chart(chain), key="ov_chain")
     if len(chain) > charts.MAX_CHAIN_EVENTS:
         st.caption(f"Showing the first {charts.MAX_CHAIN_EVENTS} of {len(chain):,} linked 2025 events.")
     sources.caption(ds, metrics.sources_of(chain), "Links and their evidence: see the Chips for magnets page.")

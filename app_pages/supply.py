@@ -67,11 +67,11 @@ else:
     first, last = exports["month"].min(), exports["month"].max()
     marks = apply_to_events(dated_events(ds), f)
     marks = marks[(marks["lever"] == "magnets") & (marks["date"].str[:7] >= first) & (marks["date"].str[:7] <= last)]
-    st.plotly_chart(charts.magnet_exports_figure(exports, marks), key="sp_magnets", config={"displaylogo": False})
+    st.vega_lite_chart(charts.magnet_exports_chart(exports, marks), key="sp_magnets")
     sources.caption(
         ds,
         metrics.sources_of(exports),
-        "Hatched: computed (April). n/a: February and March are not known separately (together about 8,907 t). "
+        "Light grey: computed (April). n/a: February and March are not known separately (together about 8,907 t). "
         "Do not compare with Bloomberg's broader 'rare-earth products' series.",
     )
     layout.download(exports, "magnet_exports_filtered", "Download these months (CSV)", "sp_dl")

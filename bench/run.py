@@ -51,7 +51,7 @@ CHARTS_DRAWN = """() => {
   const plotly = [...document.querySelectorAll("[data-testid='stPlotlyChart']")];
   const vega = [...document.querySelectorAll("[data-testid='stVegaLiteChart']")];
   if (!document.querySelector("h1") && !plotly.length) return false;
-  return plotly.every(e => e.querySelector('.main-svg')) && vega.every(e => e.querySelector('canvas, svg'));
+  return plotly.every(e => e.querySelector('.main-svg')) && vega.every(e => e.querySelector('.marks'));
 }"""
 
 # Installed before any page script: when the websocket connected, the first script run finished,
@@ -65,7 +65,7 @@ new MutationObserver(() => {
   if (app.dataset.testConnectionState === 'CONNECTED') mark('connected');
   if ('connected' in window.__phases && app.dataset.testScriptState === 'notRunning') mark('script_done');
   if (document.querySelector("[data-testid='stPlotlyChart'], [data-testid='stVegaLiteChart']")) mark('chart_element');
-  if (document.querySelector("[data-testid='stPlotlyChart'] .main-svg, [data-testid='stVegaLiteChart'] canvas"))
+  if (document.querySelector("[data-testid='stPlotlyChart'] .main-svg, [data-testid='stVegaLiteChart'] .marks"))
     mark('chart_drawn');
 }).observe(document, {subtree: true, childList: true, attributes: true});
 """

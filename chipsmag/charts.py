@@ -91,7 +91,7 @@ def _title_lines(title: str) -> list[str]:
 
 
 # Vega-Lite legends under the plot: at the side they took the plot's width on a phone (390 px).
-VEGA_CONFIG = {"legend": {"orient": "bottom", "direction": "vertical"}}
+VEGA_CONFIG = {"legend": {"orient": "bottom", "direction": "vertical", "labelLimit": 360}}
 
 
 def vega_title(title: str) -> str | dict:
@@ -492,27 +492,60 @@ def chain_events(events: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
     return in_2025[ids_in(in_2025["id"], ids)].sort_values("plot_date")
 
 
-def chain_figure(chain: pd.DataFrame) -> go.Figure:
-    """A compact view of the 2025 chain (from ``chain_events``): one row per event, the first
-    MAX_CHAIN_EVENTS of them."""
-    chain = chain.head(MAX_CHAIN_EVENTS).reset_index(drop=True)
-    spec = Spec("The 2025 chain of moves (linked events only)", max(260, 28 * len(chain) + 90))
-    spec.add(
+def _day(dates: pd.Series) -> list[str]:
+    return dates.dt.strftime("%Y-%m-%d").tolist()
+
+
+def _category_color(field: str = "category_label", legend: dict | None = None) -> dict:
+    return {
+        "field": field,
+        "type": "nominal",
+        "title": "Category",
+        "scale": {"domain": [CATEGORY_LABELS[c] for c in CATEGORY_COLORS], "range": list(CATEGORY_COLORS.values())},
+        **({"legend": legend} if legend is not None else {}),
+    }
+
+
+def chain_chart(chain: pd.DataFrame) -> dict:
+    """A compact view of the 2025 chain (from ``chain_events``) as Vega-Lite: one row per event,
+    the first MAX_CHAIN_EVENTS of them, each labelled with its title."""
+    chain = chain.head(MAX_CHAIN_EVENTS)
+    data = pd.DataFrame(
         {
-            "type": "scatter",
-            "x": chain["plot_date"],
-            "y": list(range(len(chain), 0, -1)),
-            "mode": "markers+text",
-            "text": [esc(t) for t in chain["title"]],
-            "textposition": "middle right",
-            "marker": {"size": 10, "color": [CATEGORY_COLORS[c] for c in chain["category"]]},
-            "cliponaxis": False,
-            **_hover(f"{esc(r.id)} · {esc(format_event_date(r.date, r.date_precision))}" for r in chain.itertuples()),
+            "id": chain["id"].tolist(),
+            "day": _day(chain["plot_date"]),
+            "when": [format_event_date(d, p) for d, p in _rows(chain, "date", "date_precision")],
+            "title": chain["title"].tolist(),
+            "category_label": chain["category"].map(CATEGORY_LABELS).tolist(),
         }
     )
-    spec.axis("yaxis", visible=False)
-    spec.axis("xaxis", range=[pd.Timestamp("2025-03-15"), pd.Timestamp("2026-03-31")])
-    return spec.figure()
+    encoding = {
+        "x": {
+            "field": "day",
+            "type": "temporal",
+            "title": None,
+            "scale": {"domain": ["2025-03-15", "2026-03-31"]},
+            "axis": {"format": "%b %Y", "gridColor": "#eeeeee"},
+        },
+        "y": {"field": "id", "type": "nominal", "sort": data["id"].tolist(), "axis": None},
+        "tooltip": [
+            {"field": "id", "title": "Event"},
+            {"field": "when", "title": "Date"},
+            {"field": "title", "title": "Title"},
+            {"field": "category_label", "title": "Category"},
+        ],
+    }
+    layers = [
+        {
+            "mark": {"type": "point", "filled": True, "size": 90, "opacity": 1},
+            "encoding": {**encoding, "color": _category_color()},
+        },
+        {
+            "mark": {"type": "text", "align": "left", "dx": 9, "fontSize": 12, "limit": 420},
+            "encoding": {**encoding, "text": {"field": "title"}},
+        },
+    ]
+    return _vl("The 2025 chain of moves (linked events only)", layers, data, height={"step": 28})
 
 
 # ---------------------------------------------------------------------------
@@ -656,82 +689,117 @@ def revenue_quarters_figure(quarters: pd.DataFrame, marks: dict[str, pd.DataFram
 # ---------------------------------------------------------------------------
 
 
-def magnet_exports_figure(exports: pd.DataFrame, events: pd.DataFrame) -> go.Figure:
-    m = exports.copy()
-    m["x"] = pd.to_datetime(m["month"] + "-15")
-    spec = Spec("China's rare-earth magnet exports by month, with magnet-lever events", 440)
-    spec.add(
+MAGNET_SERIES = {
+    "To all destinations, reported (t, left axis)": "#999999",
+    "To all destinations, computed (t, left axis)": "#CCCCCC",
+    "To the United States (t, right axis)": SIDE_COLORS["US"],
+}
+
+
+def magnet_exports_chart(exports: pd.DataFrame, events: pd.DataFrame) -> dict:
+    """Monthly exports as Vega-Lite: bars for all destinations (left axis), a line for the US
+    (right axis), 'n/a' where a month is not known, and the magnet-lever events on top."""
+    reported, computed, to_us = MAGNET_SERIES
+    months = pd.DataFrame(
         {
-            "type": "bar",
-            "x": m["x"],
-            "y": m["tonnes_total"],
-            "name": "To all destinations (t)",
-            "marker": {
-                "color": "#999999",
-                "pattern": {"shape": ["/" if s == "computed" else "" for s in m["total_status"]]},
-            },
-            "customdata": m[["month", "total_status"]].to_numpy(),
-            "hovertemplate": "%{customdata[0]}: %{y:,.0f} t (%{customdata[1]})<extra></extra>",
+            "month": exports["month"].tolist(),
+            "mid": [f"{m}-15" for m in exports["month"]],
+            "tonnes_total": exports["tonnes_total"].tolist(),
+            "total_status": exports["total_status"].tolist(),
+            "series": [computed if s == "computed" else reported for s in exports["total_status"]],
+            "tonnes_to_us": exports["tonnes_to_us"].tolist(),
+            "to_us_status": exports["to_us_status"].tolist(),
         }
     )
-    spec.add(
-        {
-            "type": "scatter",
-            "x": m["x"],
-            "y": m["tonnes_to_us"],
-            "name": "To the United States (t, right axis)",
-            "mode": "lines+markers",
-            "line": {"color": SIDE_COLORS["US"], "width": 2},
-            "connectgaps": False,
-            "hovertemplate": "%{x|%b %Y}: %{y:,.1f} t to the US<extra></extra>",
-        },
-        yaxis="y2",
-    )
-    annotations = [
-        {"x": row.x, "y": 0, "text": "n/a", "showarrow": False, "yshift": 10, "font": {"color": "#777777"}}
-        for row in m[m["total_status"] == "unverified"].itertuples()
+    x = {"field": "mid", "type": "temporal", "title": None, "axis": {"format": "%b %Y", "gridColor": "#eeeeee"}}
+    color = {
+        "type": "nominal",
+        "title": None,
+        "scale": {"domain": list(MAGNET_SERIES), "range": list(MAGNET_SERIES.values())},
+    }
+    tooltip = [
+        {"field": "month", "title": "Month"},
+        {"field": "tonnes_total", "type": "quantitative", "format": ",.0f", "title": "All destinations (t)"},
+        {"field": "total_status", "title": "Status"},
+        {"field": "tonnes_to_us", "type": "quantitative", "format": ",.1f", "title": "To the US (t)"},
     ]
-    shapes = []
-    if len(events) <= MAX_EVENT_LINES:
-        shapes = [
+    bars_and_line = {
+        "layer": [
             {
-                "type": "line",
-                "x0": row.plot_date,
-                "x1": row.plot_date,
-                "xref": "x",
-                "yref": "paper",
-                "y0": 0,
-                "y1": 1,
-                "line": {"color": CATEGORY_COLORS.get(row.category, "#333333"), "dash": "dot"},
-            }
-            for row in events.itertuples()
-        ]
-    if len(events):
-        top = float(pd.concat([m["tonnes_total"], pd.Series([0.0])]).max()) * 1.08
-        spec.add(
+                "mark": {"type": "bar", "width": {"band": 0.7}},
+                "encoding": {
+                    "x": x,
+                    "y": {"field": "tonnes_total", "type": "quantitative", "title": "tonnes, all destinations"},
+                    "color": {**color, "field": "series"},
+                    "tooltip": tooltip,
+                },
+            },
             {
-                "type": "scatter",
-                "x": events["plot_date"],
-                "y": [top] * len(events),
-                "mode": "markers+text" if len(events) <= MAX_EVENT_LINES else "markers",
-                "text": [esc(i) for i in events["id"]],
-                "textposition": "top center",
-                "textfont": {"size": 10},
-                "marker": {"symbol": "triangle-down", "size": 10, "color": CATEGORY_COLORS["rare_earth"]},
-                "name": "Magnet-lever events",
-                **_hover(
-                    f"{esc(r.id)} {esc(format_event_date(r.date, r.date_precision))}: {esc(r.title)}"
-                    for r in events.itertuples()
-                ),
+                "mark": {"type": "line", "point": True, "strokeWidth": 2},
+                "encoding": {
+                    "x": x,
+                    "y": {
+                        "field": "tonnes_to_us",
+                        "type": "quantitative",
+                        "title": "tonnes to the US",
+                        "axis": {"orient": "right", "grid": False},
+                    },
+                    "color": {"datum": to_us, "type": "nominal"},  # on the bars' colour scale
+                    "tooltip": tooltip,
+                },
+            },
+        ],
+        "resolve": {"scale": {"y": "independent"}},
+    }
+    layers = [bars_and_line]
+    missing = months[months["total_status"] == "unverified"]
+    if len(missing):
+        layers.append(
+            {
+                "data": {"values": _records(missing[["mid", "month"]])},
+                "mark": {"type": "text", "color": "#777777", "baseline": "bottom", "dy": -2},
+                "encoding": {"x": x, "y": {"value": {"expr": "height"}}, "text": {"value": "n/a"}},
             }
         )
-    spec.layout["annotations"] = annotations
-    spec.layout["shapes"] = shapes
-    spec.axis("yaxis", title={"text": "tonnes, all destinations"}, rangemode="tozero")
-    spec.axis(
-        "yaxis2", title={"text": "tonnes to the US"}, overlaying="y", side="right", rangemode="tozero", showgrid=False
-    )
-    return spec.figure()
+    if len(events):
+        marks = pd.DataFrame(
+            {
+                "id": events["id"].tolist(),
+                "day": _day(events["plot_date"]),
+                "when": [format_event_date(d, p) for d, p in _rows(events, "date", "date_precision")],
+                "title": events["title"].tolist(),
+                "category_label": events["category"].map(CATEGORY_LABELS).tolist(),
+            }
+        )
+        ex = {**x, "field": "day"}
+        event_tooltip = [{"field": "id", "title": "Event"}, {"field": "when", "title": "Date"}, {"field": "title"}]
+        labelled = len(marks) <= MAX_EVENT_LINES
+        event_layers = [
+            {
+                "mark": {"type": "point", "shape": "triangle-down", "filled": True, "size": 110, "opacity": 1},
+                "encoding": {
+                    "x": ex,
+                    "y": {"value": 8},
+                    "color": {"value": CATEGORY_COLORS["rare_earth"]},
+                    "tooltip": event_tooltip,
+                },
+            }
+        ]
+        if labelled:
+            event_layers = [
+                {
+                    "mark": {"type": "rule", "strokeDash": [2, 3], "color": CATEGORY_COLORS["rare_earth"]},
+                    "encoding": {"x": ex, "tooltip": event_tooltip},
+                },
+                *event_layers,
+                {
+                    "mark": {"type": "text", "fontSize": 10, "dy": -10, "baseline": "bottom"},
+                    "encoding": {"x": ex, "y": {"value": 8}, "text": {"field": "id"}},
+                },
+            ]
+        layers.append({"data": {"values": _records(marks)}, "layer": event_layers})
+    title = "China's rare-earth magnet exports by month, with magnet-lever events"
+    return _vl(title, layers, months, height=380, resolve={"scale": {"y": "independent"}})
 
 
 # ---------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import json
 import re
 
 import numpy as np
+import pyarrow as pa
 from streamlit.testing.v1 import AppTest
 
 from .conftest import ROOT
@@ -51,6 +52,18 @@ def plotly_specs(at: AppTest) -> list[dict]:
 
 def vega_specs(at: AppTest) -> list[dict]:
     return [json.loads(e.proto.spec) for e in at.get("vega_lite_chart")]
+
+
+def vega_values(at: AppTest, index: int) -> list[dict]:
+    """The rows the page's ``index``-th Vega-Lite chart draws from its top-level data (Streamlit
+    takes them out of the spec and sends them as Arrow)."""
+    proto = at.get("vega_lite_chart")[index].proto
+    return pa.ipc.open_stream(proto.data.data).read_all().to_pylist()
+
+
+def charts_of(at: AppTest) -> int:
+    """How many charts a page drew, Plotly and Vega-Lite."""
+    return len(at.get("plotly_chart")) + len(at.get("vega_lite_chart"))
 
 
 def texts(at: AppTest) -> str:

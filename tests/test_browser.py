@@ -18,11 +18,11 @@ from .browser import (
 
 pytestmark = pytest.mark.browser
 
-PAGES = {  # url path: (page title, plotly charts, Altair charts)
-    "": ("Chips for magnets", 1, 0),
+PAGES = {  # url path: (page title, Plotly charts, Vega-Lite charts)
+    "": ("Chips for magnets", 0, 1),
     "timeline": ("Timeline", 1, 0),
     "revenue": ("Revenue at risk", 2, 0),
-    "supply": ("Supply", 1, 4),
+    "supply": ("Supply", 0, 5),
     "linkage": ("Chips for magnets", 2, 0),
     "sources": ("Sources & data", 0, 0),
 }
@@ -96,8 +96,9 @@ def test_screenshots_of_every_page(browser: Browser, server: str, size):
             page.goto(f"{server}/{path}")
             wait_ready(page)
             expect_no_exception(page)
-            if PAGES[path][1]:
-                expect(page.locator("[data-testid='stPlotlyChart'] .main-svg").first).to_be_visible()
+            if PAGES[path][1] or PAGES[path][2]:
+                drawn = "[data-testid='stPlotlyChart'] .main-svg, [data-testid='stVegaLiteChart'] .marks"
+                expect(page.locator(drawn).first).to_be_visible()
             shot = ARTIFACTS / f"{path or 'overview'}-{size[0]}x{size[1]}.png"
             page.screenshot(path=shot)
             assert shot.stat().st_size > 10_000

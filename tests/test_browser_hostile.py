@@ -124,6 +124,23 @@ def hover_text_of(page: Page, event_id: str, attempts: int = 5) -> str:
     return ""
 
 
+def vega_tooltip_of(page: Page, label_part: str, attempts: int = 5) -> str:
+    """The tooltip of the first Vega-Lite mark whose accessible label contains ``label_part``
+    (Vega-Lite labels each mark with its fields, for screen readers)."""
+    mark = page.locator(f"[data-testid='stVegaLiteChart'] path[aria-label*='{label_part}']").first
+    mark.scroll_into_view_if_needed()
+    tooltip = page.locator("#vg-tooltip-element.visible")
+    for _ in range(attempts):
+        page.mouse.move(0, 0)
+        mark.hover(force=True)
+        try:
+            expect(tooltip).to_be_visible(timeout=2_000)
+            return tooltip.inner_text()
+        except AssertionError:
+            continue
+    return ""
+
+
 def test_markup_in_a_card_a_hover_and_a_download_is_text(watch: Watch, markup_server: str):
     page = watch.open(f"{markup_server}/timeline?event=E28")
     card = page.locator(".st-key-event_card")
@@ -158,6 +175,9 @@ def test_markup_in_link_evidence_quotes_and_tables_is_text(watch: Watch, markup_
 
     page = watch.open(f"{markup_server}/")
     expect(page.locator("[data-testid='stMain']")).to_contain_text(EVIDENCE)
+    expect(page.locator("[data-testid='stVegaLiteChart'] .marks")).to_contain_text(TITLE)  # the chain's label
+    assert TITLE in vega_tooltip_of(page, "E28")
+    expect(page.locator("#vg-tooltip-element img, #vg-tooltip-element script")).to_have_count(0)
     watch.assert_nothing_ran()
 
     page = watch.open(f"{markup_server}/revenue?show=Claims")

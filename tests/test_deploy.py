@@ -129,7 +129,8 @@ def test_the_docker_entrypoint_serves_the_dashboard_from_the_build_context(tmp_p
                 wait_ready(page)
                 expect_no_exception(page)
                 expect(page.locator("[data-testid='stAlertContentError']")).to_have_count(0)
-                expect(page.locator(".stPlotlyChart")).to_have_count(1, timeout=30_000)
+                expect(page.locator("[data-testid='stVegaLiteChart']")).to_have_count(5, timeout=30_000)
+                expect(page.locator("[data-testid='stVegaLiteChart'] svg.marks").last).to_be_visible()
                 page.screenshot(path=str(ARTIFACTS / "docker-context-supply.png"))
                 browser.close()
         finally:

@@ -17,7 +17,7 @@ from chipsmag.urlstate import RESERVED, review_query
 from components.filters import shared_params
 from components.registry import SCENARIO_KEYS, page_params
 
-from .apptest_helpers import PAGE_FILES, open_page, plotly_specs, texts
+from .apptest_helpers import PAGE_FILES, charts_of, open_page, texts
 from .test_validation import CASES
 
 DS = load_dataset()
@@ -228,7 +228,7 @@ def test_every_corruption_class_is_an_in_page_error_and_other_pages_keep_working
     if other:
         fine = open_page(other)
         assert not fine.exception and not fine.error, other
-        assert plotly_specs(fine), other
+        assert charts_of(fine), other
     sources = open_page("sources")
     assert not sources.exception
     assert any(f"problem(s) in {table}" in e.value for e in sources.error)
