@@ -44,7 +44,7 @@ def history() -> None:
     layout.filtered_line(f, actor_names, "the event markers")
     annual = fixed.nvidia_annual(ds)
     annual_marks = metrics.events_in_periods(controls, annual.set_index("fiscal_period")["period_end"], months=12)
-    st.plotly_chart(charts.revenue_annual_figure(annual, annual_marks), key="rv_annual", config={"displaylogo": False})
+    st.vega_lite_chart(charts.revenue_annual_chart(annual, annual_marks), key="rv_annual")
     st.caption("Triangles: chip export-control events in that fiscal year (hover for the list).")
     years = t["revenue"][(t["revenue"]["period_type"] == "year")]
     sources.caption(
@@ -52,7 +52,7 @@ def history() -> None:
         metrics.sources_of(years),
         "Revenue is assigned by customer billing location, which can differ from where chips ship "
         "(Singapore billed 18% of FY2025 revenue but took under 2% of shipments). FY2026 China: not found "
-        "in the filings read, so left unverified (hatched).",
+        "in the filings read, so left unverified (the light grey total).",
     )
 
     # 2. FY2026 quarters.
@@ -60,9 +60,7 @@ def history() -> None:
     quarters = fixed.nvidia_quarters(ds)
     ends = quarters.drop_duplicates("fiscal_period").set_index("fiscal_period")["period_end"]
     quarter_marks = metrics.events_in_periods(controls, ends, months=3)
-    st.plotly_chart(
-        charts.revenue_quarters_figure(quarters, quarter_marks), key="rv_quarters", config={"displaylogo": False}
-    )
+    st.vega_lite_chart(charts.revenue_quarters_chart(quarters, quarter_marks), key="rv_quarters")
     unverified = quarters[(quarters["status"] == "unverified")]
     notes = "; ".join(f"{r.fiscal_period} China: {r.note}" for r in unverified.itertuples())
     sources.caption(ds, metrics.sources_of(quarters), notes)

@@ -554,134 +554,223 @@ def chain_chart(chain: pd.DataFrame) -> dict:
 
 
 def _listed(events: pd.DataFrame, limit: int = 12) -> str:
-    """Hover text listing events, the first ``limit`` of them and a count of the rest."""
+    """Tooltip text listing events, the first ``limit`` of them and a count of the rest."""
     head = events.head(limit)
     lines = [
-        f"{esc(i)} {esc(format_event_date(d, p))}: {esc(title)}"
+        f"{i} {format_event_date(d, p)}: {title}"
         for i, d, p, title in _rows(head, "id", "date", "date_precision", "title")
     ]
     if len(events) > limit:
         lines.append(f"… and {len(events) - limit:,} more")
-    return "<br>".join(lines)
+    return " | ".join(lines)
 
 
-def _period_event_markers(marks: dict[str, pd.DataFrame], heights: dict[str, float]) -> list[dict]:
-    """Triangles above the bars of the periods in which events fell; hover lists them."""
+def _period_event_layers(marks: dict[str, pd.DataFrame], heights: dict[str, float], x: dict) -> list[dict]:
+    """Triangles above the bars of the periods in which events fell (on the bars' y scale),
+    labelled with their ids (or a count); the tooltip lists them."""
     if not marks:
         return []
-    labels = list(marks)
+    rows = pd.DataFrame(
+        {
+            x["field"]: list(marks),
+            "top": [heights[label] * 1.08 for label in marks],
+            "label": [" ".join(m["id"]) if len(m) <= 4 else f"{len(m)} events" for m in marks.values()],
+            "events": [_listed(m) for m in marks.values()],
+        }
+    )
+    encoding = {"x": x, "y": {"field": "top", "type": "quantitative"}}
     return [
         {
-            "type": "scatter",
-            "x": labels,
-            "y": [heights[label] * 1.08 for label in labels],
-            "mode": "markers+text",
-            "marker": {"symbol": "triangle-down", "size": 11, "color": CATEGORY_COLORS["export_control"]},
-            "text": [
-                " ".join(esc(i) for i in marks[label]["id"])
-                if len(marks[label]) <= 4
-                else f"{len(marks[label])} events"
-                for label in labels
+            "data": {"values": _records(rows)},
+            "layer": [
+                {
+                    "mark": {"type": "point", "shape": "triangle-down", "filled": True, "size": 110, "opacity": 1},
+                    "encoding": {
+                        **encoding,
+                        "color": {"datum": "Chip export-control events", "type": "nominal"},
+                        "tooltip": [{"field": x["field"], "title": "Period"}, {"field": "events", "title": "Events"}],
+                    },
+                },
+                {
+                    "mark": {"type": "text", "fontSize": 10, "dy": -12, "baseline": "bottom"},
+                    "encoding": {**encoding, "text": {"field": "label"}},
+                },
             ],
-            "textposition": "top center",
-            "textfont": {"size": 10},
-            "name": "Chip export-control events",
-            **_hover(_listed(marks[label]) for label in labels),
         }
     ]
 
 
-def revenue_annual_figure(annual: pd.DataFrame, marks: dict[str, pd.DataFrame] | None = None) -> go.Figure:
-    known = annual["china_status"].eq("reported")
-    spec = Spec("Nvidia revenue by fiscal year, China (incl. Hong Kong) by billing location", 440, barmode="stack")
-    spec.add(
+ANNUAL_SERIES = {
+    "China incl. Hong Kong": SIDE_COLORS["China"],
+    "Rest of world": SIDE_COLORS["Rest of world"],
+    "Total (China unverified)": "#E3E3E3",
+    "China share of revenue (%, right axis)": "#000000",
+    "Chip export-control events": CATEGORY_COLORS["export_control"],
+}
+
+
+def _series_color(series: dict[str, str], field: str | None = None) -> dict:
+    color = {
+        "type": "nominal",
+        "title": None,
+        "scale": {"domain": list(series), "range": list(series.values())},
+    }
+    return {**color, "field": field} if field else color
+
+
+def revenue_annual_chart(annual: pd.DataFrame, marks: dict[str, pd.DataFrame] | None = None) -> dict:
+    """Nvidia by fiscal year as Vega-Lite: China and the rest stacked (the total alone where China
+    is unverified), China's share on the right axis, chip export-control events above the bars."""
+    china, rest, unverified, share_label, _ = ANNUAL_SERIES
+    known = annual["china_status"].eq("reported").tolist()
+    parts = []
+    for period, total, ch, rw, k in _rows(annual, "fiscal_period", "total", "china", "rest", "china_status"):
+        if k == "reported":
+            parts += [(period, china, ch / 1000, 0), (period, rest, rw / 1000, 1)]
+        else:
+            parts.append((period, unverified, total / 1000, 1))
+    bars = pd.DataFrame(parts, columns=["fiscal_period", "series", "usd_b", "order"])
+    x = {
+        "field": "fiscal_period",
+        "type": "ordinal",
+        "title": None,
+        "sort": annual["fiscal_period"].tolist(),
+        "axis": {"labelAngle": 0, "labelExpr": "replace(datum.label, 'FY20', 'FY')"},  # FY2025 -> FY25
+    }
+    usd = {"field": "usd_b", "type": "quantitative", "title": "USD billions"}
+    shares = pd.DataFrame(
         {
-            "type": "bar",
-            "x": annual["fiscal_period"],
-            "y": annual["china"].where(known) / 1000,
-            "name": "China incl. Hong Kong",
-            "marker": {"color": SIDE_COLORS["China"]},
-            "hovertemplate": "%{x}: China $%{y:.1f}B<extra></extra>",
+            "fiscal_period": annual["fiscal_period"].tolist(),
+            "share": annual["china_share_pct"].tolist(),
+            "share_label": [f"{v:.1f}%" if pd.notna(v) else "" for v in annual["china_share_pct"]],
         }
     )
-    spec.add(
+    notes = pd.DataFrame(
         {
-            "type": "bar",
-            "x": annual["fiscal_period"],
-            "y": annual["rest"].where(known, annual["total"]) / 1000,
-            "name": "Rest of world (or total where China is unverified)",
-            "marker": {"color": SIDE_COLORS["Rest of world"], "pattern": {"shape": ["" if k else "/" for k in known]}},
-            "hovertemplate": "%{x}: $%{y:.1f}B<extra></extra>",
+            "fiscal_period": [p for p, k in zip(annual["fiscal_period"], known, strict=True) if not k],
+            "usd_b": [t / 2000 for t, k in zip(annual["total"], known, strict=True) if not k],
         }
-    )
-    spec.add(
-        {
-            "type": "scatter",
-            "x": annual["fiscal_period"],
-            "y": annual["china_share_pct"],
-            "name": "China share of revenue (%)",
-            "mode": "lines+markers+text",
-            "text": [f"{v:.1f}%" if pd.notna(v) else "" for v in annual["china_share_pct"]],
-            "textposition": "top center",
-            "line": {"color": "#000000", "width": 2},
-            "hovertemplate": "%{x}: %{y:.1f}% China<extra></extra>",
-        },
-        yaxis="y2",
     )
     heights = dict(zip(annual["fiscal_period"], annual["total"] / 1000, strict=True))
-    for trace in _period_event_markers(marks or {}, heights):
-        spec.add(trace)
-    spec.layout["annotations"] = [
-        {  # inside the hatched bar, clear of the event markers above it
-            "x": row.fiscal_period,
-            "y": row.total / 2000,
-            "text": "China:<br>unverified",
-            "showarrow": False,
-            "bgcolor": "white",
-        }
-        for row in annual[~known].itertuples()
+    left = [
+        {
+            "mark": {"type": "bar", "width": {"band": 0.7}},
+            "encoding": {
+                "x": x,
+                "y": {**usd, "stack": "zero"},
+                "order": {"field": "order"},
+                "color": _series_color(ANNUAL_SERIES, "series"),
+                "tooltip": [
+                    {"field": "fiscal_period", "title": "Fiscal year"},
+                    {"field": "series", "title": "Part"},
+                    {"field": "usd_b", "type": "quantitative", "format": "$.1f", "title": "USD billions"},
+                ],
+            },
+        },
+        *_period_event_layers(marks or {}, heights, x),
     ]
-    spec.axis("yaxis", title={"text": "USD billions"})
-    periods = list(annual["fiscal_period"])  # short tick labels fit a phone: FY2025 -> FY25
-    spec.axis("xaxis", tickvals=periods, ticktext=[p.replace("FY20", "FY") for p in periods], tickangle=0)
-    spec.axis(
-        "yaxis2",
-        title={"text": "China share (%)"},
-        overlaying="y",
-        side="right",
-        range=[0, 40],
-        dtick=10,
-        tickmode="linear",
-        showgrid=False,
-    )
-    return spec.figure()
-
-
-def revenue_quarters_figure(quarters: pd.DataFrame, marks: dict[str, pd.DataFrame] | None = None) -> go.Figure:
-    names = {"total": "Total", "data_center": "Data Center", "china_incl_hk": "China incl. Hong Kong"}
-    colors = {"total": "#555555", "data_center": "#56B4E9", "china_incl_hk": SIDE_COLORS["China"]}
-    periods = list(dict.fromkeys(quarters["fiscal_period"]))
-    spec = Spec("Nvidia FY2026 quarters: total, Data Center and China", 440, barmode="group")
-    for metric, label in names.items():
-        part = quarters[quarters["metric"] == metric].set_index("fiscal_period").reindex(periods)
-        values = part["value_usd_m"].where(part["status"].eq("reported")) / 1000
-        spec.add(
+    if len(notes):
+        left.append(
             {
-                "type": "bar",
-                "x": periods,
-                "y": values,
-                "name": label,
-                "marker": {"color": colors[metric]},
-                "text": [f"${v:.1f}B" if pd.notna(v) else "unverified" for v in values],
-                "textposition": "outside",
-                "hovertemplate": f"%{{x}}: {label} %{{y:.2f}}B<extra></extra>",
+                "data": {"values": _records(notes)},
+                "mark": {"type": "text", "lineBreak": "\n", "fontSize": 11},
+                "encoding": {"x": x, "y": usd, "text": {"value": "China:\nunverified"}},
             }
         )
+    share_y = {
+        "field": "share",
+        "type": "quantitative",
+        "title": "China share (%)",
+        "scale": {"domain": [0, 40]},
+        "axis": {"orient": "right", "grid": False, "tickCount": 5},
+    }
+    right = [
+        {
+            "data": {"values": _records(shares)},
+            "layer": [
+                {
+                    "mark": {"type": "line", "point": True, "strokeWidth": 2},
+                    "encoding": {
+                        "x": x,
+                        "y": share_y,
+                        "color": {"datum": share_label, "type": "nominal"},
+                        "tooltip": [
+                            {"field": "fiscal_period", "title": "Fiscal year"},
+                            {"field": "share_label", "title": "China share of revenue"},
+                        ],
+                    },
+                },
+                {
+                    "mark": {"type": "text", "dy": -10, "fontSize": 11},
+                    "encoding": {"x": x, "y": share_y, "text": {"field": "share_label"}},
+                },
+            ],
+        }
+    ]
+    title = "Nvidia revenue by fiscal year, China (incl. Hong Kong) by billing location"
+    layers = [{"layer": left}, {"layer": right}]
+    return _vl(title, layers, bars, height=540, resolve={"scale": {"y": "independent"}})
+
+
+QUARTER_SERIES = {
+    "Total": "#555555",
+    "Data Center": "#999999",
+    "China incl. Hong Kong": SIDE_COLORS["China"],
+    "Chip export-control events": CATEGORY_COLORS["export_control"],
+}
+
+
+def revenue_quarters_chart(quarters: pd.DataFrame, marks: dict[str, pd.DataFrame] | None = None) -> dict:
+    """Nvidia's FY2026 quarters as Vega-Lite: total, Data Center and China side by side, each
+    labelled with its value or 'unverified'; chip export-control events above the quarters."""
+    names = {"total": "Total", "data_center": "Data Center", "china_incl_hk": "China incl. Hong Kong"}
+    periods = list(dict.fromkeys(quarters["fiscal_period"]))
+    shown = quarters[quarters["metric"].isin(list(names))]
+    reported = shown["status"].eq("reported")
+    values = (shown["value_usd_m"].where(reported) / 1000).tolist()
+    bars = pd.DataFrame(
+        {
+            "fiscal_period": shown["fiscal_period"].tolist(),
+            "series": shown["metric"].map(names).tolist(),
+            "usd_b": values,
+            "label": [f"${v:.1f}B" if pd.notna(v) else "unverified" for v in values],
+            "label_at": [v if pd.notna(v) else 0.0 for v in values],  # 'unverified' sits on the axis
+            "status": shown["status"].tolist(),
+        }
+    )
+    x = {"field": "fiscal_period", "type": "ordinal", "title": None, "sort": periods, "axis": {"labelAngle": 0}}
+    offset = {"field": "series", "type": "nominal", "sort": list(names.values())}
+    usd = {"field": "usd_b", "type": "quantitative", "title": "USD billions"}
     totals = quarters[quarters["metric"] == "total"].set_index("fiscal_period")["value_usd_m"] / 1000
-    for trace in _period_event_markers(marks or {}, totals.to_dict()):
-        spec.add(trace)
-    spec.axis("yaxis", title={"text": "USD billions"})
-    return spec.figure()
+    layers = [
+        {
+            "mark": {"type": "bar"},
+            "encoding": {
+                "x": x,
+                "xOffset": offset,
+                "y": usd,
+                "color": _series_color(QUARTER_SERIES, "series"),
+                "tooltip": [
+                    {"field": "fiscal_period", "title": "Quarter"},
+                    {"field": "series", "title": "Metric"},
+                    {"field": "label", "title": "USD"},
+                    {"field": "status", "title": "Status"},
+                ],
+            },
+        },
+        {
+            "mark": {"type": "text", "dy": -6, "baseline": "bottom", "fontSize": 10},
+            "encoding": {
+                "x": x,
+                "xOffset": offset,
+                "y": {"field": "label_at", "type": "quantitative"},
+                "text": {"field": "label"},
+            },
+        },
+        *_period_event_layers(marks or {}, totals.to_dict(), x),
+    ]
+    # The height holds the plot and the legend under it (Streamlit fits the whole chart to it).
+    return _vl("Nvidia FY2026 quarters: total, Data Center and China", layers, bars, height=480)
 
 
 # ---------------------------------------------------------------------------

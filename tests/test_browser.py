@@ -21,7 +21,7 @@ pytestmark = pytest.mark.browser
 PAGES = {  # url path: (page title, Plotly charts, Vega-Lite charts)
     "": ("Chips for magnets", 0, 1),
     "timeline": ("Timeline", 1, 0),
-    "revenue": ("Revenue at risk", 2, 0),
+    "revenue": ("Revenue at risk", 0, 2),
     "supply": ("Supply", 0, 5),
     "linkage": ("Chips for magnets", 2, 0),
     "sources": ("Sources & data", 0, 0),

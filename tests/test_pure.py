@@ -166,10 +166,14 @@ def test_claims_chart_spec(dataset):
 
 def test_revenue_annual_spec_flags_unverified(dataset):
     annual = metrics.nvidia_annual(dataset.tables["revenue"])
-    fig = charts.revenue_annual_figure(annual)
-    china = next(t for t in fig.data if t.name == "China incl. Hong Kong")
-    assert round(china.y[5], 3) == 17.108 and pd.isna(china.y[6])
-    assert [a.text for a in fig.layout.annotations] == ["China:<br>unverified"]
+    spec = charts.revenue_annual_chart(annual)
+    bars = {(r["fiscal_period"], r["series"]): r["usd_b"] for r in spec["data"]["values"]}
+    assert round(bars[("FY2025", "China incl. Hong Kong")], 3) == 17.108
+    assert ("FY2026", "China incl. Hong Kong") not in bars  # unverified: not drawn as a value
+    assert round(bars[("FY2026", "Total (China unverified)")], 3) == round(annual["total"].iloc[-1] / 1000, 3)
+    notes = [layer for layer in spec["layer"][0]["layer"] if layer.get("mark", {}).get("type") == "text"]
+    assert notes[0]["encoding"]["text"]["value"] == "China:\nunverified"
+    assert [r["fiscal_period"] for r in notes[0]["data"]["values"]] == ["FY2026"]
 
 
 def test_events_fall_in_the_fiscal_period_that_contains_them(dataset):
@@ -184,12 +188,10 @@ def test_events_fall_in_the_fiscal_period_that_contains_them(dataset):
     annual = metrics.nvidia_annual(dataset.tables["revenue"]).set_index("fiscal_period")["period_end"]
     years = metrics.events_in_periods(controls, annual, months=12)
     assert list(years["FY2023"]["id"]) == ["E06", "E07"] and "FY2022" not in years
-    fig = charts.revenue_quarters_figure(
-        quarters.pipe(lambda q: metrics.nvidia_quarters(dataset.tables["revenue"])), marks
-    )
-    triangles = next(t for t in fig.data if t.name == "Chip export-control events")
-    assert list(triangles.x) == ["Q1 FY2026", "Q2 FY2026", "Q3 FY2026", "Q4 FY2026"]
-    assert triangles.text[0] == "E28"
+    spec = charts.revenue_quarters_chart(metrics.nvidia_quarters(dataset.tables["revenue"]), marks)
+    triangles = spec["layer"][-1]["data"]["values"]
+    assert [r["fiscal_period"] for r in triangles] == ["Q1 FY2026", "Q2 FY2026", "Q3 FY2026", "Q4 FY2026"]
+    assert triangles[0]["label"] == "E28" and triangles[0]["events"].startswith("E28 ")
 
 
 def test_csv_downloads_make_formula_like_text_inert_and_keep_numbers():
