@@ -54,7 +54,7 @@ if points and str(points) != st.session_state.get("_lk_seen"):
 if links.empty:
     layout.empty_state("links")
 else:
-    fig = charts.linkage_figure(events, links, tariffs, st.session_state.get("link"), period)
+    fig = charts.linkage_figure(events, links, tariffs, urlbind.chosen_id(param(ds, "link")), period)
     st.plotly_chart(fig, key="lk_chart", on_select="rerun", selection_mode="points", config={"displaylogo": False})
     if len(links) > charts.MAX_DRAWN_LINKS:
         st.caption(

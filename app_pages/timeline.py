@@ -35,29 +35,30 @@ events = apply_to_events(dated_events(ds), f)
 
 # 2. A click on the chart or a row of the table selects an event (applied before the card's widget).
 def _picked() -> str | None:
-    points = (st.session_state.get("tl_chart") or {}).get("selection", {}).get("points", [])
+    points = (st.session_state.get("tl_chart") or {}).get("selection", {}).get(charts.TIMELINE_PICK) or []
     rows = (st.session_state.get("tl_table") or {}).get("selection", {}).get("rows", [])
     seen = st.session_state.get("_tl_seen")
     for kind, value in (("chart", points), ("table", rows)):
         if value and (kind, str(value)) != seen:
             st.session_state["_tl_seen"] = (kind, str(value))
             if kind == "chart":
-                return str(points[0]["customdata"][0])
+                return str(points[0].get("id")) if isinstance(points[0], dict) else None
             ordered = events.sort_values("plot_date").head(layout.MAX_TABLE_ROWS)
             return str(ordered.iloc[rows[0]]["id"]) if rows[0] < len(ordered) else None
     return None
 
 
 picked = _picked()
-if picked is not None:
+if picked is not None and picked in set(events["id"]):
     st.session_state["event"] = picked
 
 if events.empty:
     layout.empty_state("events")
 else:
-    fig = charts.timeline_figure(events, t["actors"], lanes, st.session_state.get("event"))
-    st.plotly_chart(fig, key="tl_chart", on_select="rerun", selection_mode="points", config={"displaylogo": False})
-    if len(events) > charts.MAX_EVENT_POINTS:
+    spec = charts.timeline_chart(events, t["actors"], lanes, urlbind.chosen_id(param(ds, "event")))
+    counts_only = len(events) > charts.MAX_EVENT_POINTS  # monthly counts: nothing to click
+    st.vega_lite_chart(spec, key="tl_chart", on_select="ignore" if counts_only else "rerun")
+    if counts_only:
         st.caption(
             f"{len(events):,} events are too many to draw one by one: markers show monthly counts. "
             "Narrow the filters to see and click individual events."

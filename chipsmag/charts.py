@@ -9,6 +9,7 @@ hover or label, so markup in a title or quote shows as text.
 from __future__ import annotations
 
 import html
+import json
 from collections.abc import Sequence
 
 import altair as alt
@@ -208,22 +209,26 @@ def event_positions(events: pd.DataFrame, lanes: str, actors: pd.DataFrame) -> p
 
 
 def with_hovers(events: pd.DataFrame, actor_names: dict[str, str], source_names: dict[str, str]) -> pd.DataFrame:
-    """Add each event's hover texts, HTML-escaped: ``hover`` (title, date, category, actors,
-    sources) and ``hover_short`` (title and date). They depend on the data alone, so the app
-    derives them once per data version."""
-    hover, short = [], []
+    """Add each event's hover texts, HTML-escaped for Plotly: ``hover`` (title, date, category,
+    actors, sources) and ``hover_short`` (title and date); and as plain text for Vega-Lite
+    tooltips, which show text as text: ``when``, ``actor_list``, ``source_list``. They depend on
+    the data alone, so the app derives them once per data version."""
+    hover, short, whens, all_names, all_cited = [], [], [], [], []
     columns = ("title", "date", "date_precision", "category", "actors", "source_ids", "context_only")
     for title, date, precision, category, actors, source_ids, context_only in _rows(events, *columns):
         head = f"<b>{esc(title)}</b>"
-        when = esc(format_event_date(date, precision))
+        when = format_event_date(date, precision)
         names = ", ".join(actor_names.get(a, a) for a in actors.split(";"))
         cited = "; ".join(source_names.get(s, s) for s in source_ids.split(";"))
         hover.append(
-            f"{head}{' (context only)' if context_only else ''}<br>{when}"
+            f"{head}{' (context only)' if context_only else ''}<br>{esc(when)}"
             f" · {esc(CATEGORY_LABELS.get(category, category))}<br>Actors: {esc(names)}<br>Source: {esc(cited)}"
         )
-        short.append(f"{head}<br>{when}")
-    return events.assign(hover=hover, hover_short=short)
+        short.append(f"{head}<br>{esc(when)}")
+        whens.append(when)
+        all_names.append(names)
+        all_cited.append(cited)
+    return events.assign(hover=hover, hover_short=short, when=whens, actor_list=all_names, source_list=all_cited)
 
 
 def with_link_hovers(links: pd.DataFrame, source_names: dict[str, str]) -> pd.DataFrame:
@@ -236,17 +241,35 @@ def with_link_hovers(links: pd.DataFrame, source_names: dict[str, str]) -> pd.Da
     return links.assign(hover=hover)
 
 
-def _lane_axis(spec: Spec, names: tuple[str, ...]) -> None:
-    spec.axis(
-        "yaxis",
-        tickvals=[len(names) - 1 - i for i in range(len(names))],
-        ticktext=[esc(n) for n in names],
-        range=[-0.6, len(names) - 0.4],
-        fixedrange=True,
-    )
+def _lane_y(names: tuple[str, ...]) -> dict:
+    """A y scale whose whole numbers are the lanes (top lane highest), labelled with their names."""
+    labels = json.dumps(list(reversed(names)))
+    return {
+        "field": "y",
+        "type": "quantitative",
+        "title": None,
+        "scale": {"domain": [-0.6, len(names) - 0.4], "nice": False, "zero": False},
+        "axis": {
+            "values": list(range(len(names))),
+            "labelExpr": f"{labels}[datum.value]",
+            "grid": True,
+            "gridColor": "#eeeeee",
+            "labelLimit": 140,
+        },
+    }
 
 
-def timeline_counts_figure(events: pd.DataFrame, actors: pd.DataFrame, lanes: str) -> go.Figure:
+TIME_X = {
+    "field": "day",
+    "type": "temporal",
+    "title": None,
+    "scale": {"padding": 12},  # markers at either end stay whole
+    "axis": {"gridColor": "#eeeeee"},  # Vega's own multi-scale labels: years, then months when zoomed
+}
+TIMELINE_PICK = "pick"  # the name of the timeline's click selection
+
+
+def timeline_counts_chart(events: pd.DataFrame, actors: pd.DataFrame, lanes: str) -> dict:
     """Monthly counts per lane and category: the timeline when events are too many to draw one by one."""
     lane, names = lane_of(events, lanes, actors)
     frame = pd.DataFrame(
@@ -255,63 +278,92 @@ def timeline_counts_figure(events: pd.DataFrame, actors: pd.DataFrame, lanes: st
     counts = frame.groupby(["month", "lane", "category"]).size().reset_index(name="n")
     index = {name: len(names) - 1 - i for i, name in enumerate(names)}
     offsets = {c: (i - 3) * 0.08 for i, c in enumerate(CATEGORY_COLORS)}
-    biggest = max(int(counts["n"].max()), 1) if len(counts) else 1
+    data = pd.DataFrame(
+        {
+            "day": counts["month"].dt.strftime("%Y-%m-%d").tolist(),
+            "month": counts["month"].dt.strftime("%b %Y").tolist(),
+            "y": (counts["lane"].map(index) + counts["category"].map(offsets)).tolist(),
+            "lane": counts["lane"].tolist(),
+            "category_label": counts["category"].map(CATEGORY_LABELS).tolist(),
+            "n": counts["n"].tolist(),
+        }
+    )
     title_lanes = "side (first actor)" if lanes == "side" else "lever"
-    spec = Spec(f"{len(events):,} events by {title_lanes}: monthly counts (marker area)", 120 + 90 * len(names))
-    for category, color in CATEGORY_COLORS.items():
-        part = counts[counts["category"] == category]
-        if part.empty:
-            continue
-        spec.add(
-            {
-                "type": "scatter",
-                "x": part["month"],
-                "y": part["lane"].map(index) + offsets[category],
-                "mode": "markers",
-                "name": CATEGORY_LABELS[category],
-                "marker": {"color": color, "size": 5 + 20 * (part["n"] / biggest) ** 0.5, "line": {"width": 0.5}},
-                "customdata": part[["n"]].to_numpy(),
-                "hovertemplate": f"%{{x|%b %Y}}: %{{customdata[0]}} {esc(CATEGORY_LABELS[category])} event(s)"
-                "<extra></extra>",
-            }
-        )
-    _lane_axis(spec, names)
-    return spec.figure()
+    layer = {
+        "mark": {"type": "circle", "opacity": 0.8, "stroke": "#333333", "strokeWidth": 0.5},
+        "encoding": {
+            "x": TIME_X,
+            "y": _lane_y(names),
+            "color": _category_color(),
+            "size": {"field": "n", "type": "quantitative", "title": "Events a month", "scale": {"range": [20, 600]}},
+            "tooltip": [
+                {"field": "month", "title": "Month"},
+                {"field": "lane", "title": "Lane"},
+                {"field": "category_label", "title": "Category"},
+                {"field": "n", "title": "Events"},
+            ],
+        },
+    }
+    title = f"{len(events):,} events by {title_lanes}: monthly counts (marker area)"
+    return _vl(title, [layer], data, height=170 + 90 * len(names))
 
 
-def timeline_figure(events: pd.DataFrame, actors: pd.DataFrame, lanes: str, selected: str | None = None) -> go.Figure:
-    """One marker per event (events need plot_date and the hovers of ``with_hovers``)."""
+def timeline_chart(events: pd.DataFrame, actors: pd.DataFrame, lanes: str, selected: str | None = None) -> dict:
+    """One marker per event, in lanes, coloured by category; hollow for context-only events;
+    a click selects an event (selection parameter TIMELINE_PICK, by id). Events need plot_date
+    and the plain tooltip fields of ``with_hovers``."""
     if len(events) > MAX_EVENT_POINTS:
-        return timeline_counts_figure(events, actors, lanes)
+        return timeline_counts_chart(events, actors, lanes)
     ev = event_positions(events, lanes, actors)
     names = ev.attrs["lane_names"]
+    ids, context = ev["id"].tolist(), ev["context_only"].tolist()
+    colors = ev["category"].map(CATEGORY_COLORS).tolist()
+    data = pd.DataFrame(
+        {
+            "id": ids,
+            "day": _day(ev["plot_date"]),
+            "y": ev["y"].tolist(),
+            "title": ev["title"].tolist(),
+            "when": ev["when"].tolist(),
+            "category_label": ev["category"].map(CATEGORY_LABELS).tolist(),
+            "actors": ev["actor_list"].tolist(),
+            "sources": ev["source_list"].tolist(),
+            "kind": ["context only" if c else "move" for c in context],
+            "fill_opacity": [0.0 if c else 1.0 for c in context],
+            "stroke": ["#222222" if i == selected else c for i, c in zip(ids, colors, strict=True)],
+            "stroke_width": [3.0 if i == selected else 1.5 for i in ids],
+            "size": [260 if i == selected else 120 for i in ids],
+        }
+    )
+    data["aria"] = [
+        f"Event {i}, {w}: {t} ({c}{', context only' if k == 'context only' else ''})"
+        for i, w, t, c, k in _rows(data, "id", "when", "title", "category_label", "kind")
+    ]
     title_lanes = "side (first actor)" if lanes == "side" else "lever"
-    spec = Spec(f"Events by {title_lanes}, coloured by category", 120 + 90 * len(names))
-    groups = dict(tuple(ev.groupby("category", sort=False)))
-    for category, color in CATEGORY_COLORS.items():
-        part = groups.get(category)
-        if part is None:
-            continue
-        ids = part["id"].tolist()
-        spec.add(
-            {
-                "type": "scatter",
-                "x": part["plot_date"],
-                "y": part["y"],
-                "mode": "markers",
-                "name": CATEGORY_LABELS[category],
-                "marker": {
-                    "color": color,
-                    "size": [16 if i == selected else 11 for i in ids],
-                    "line": {"width": [3 if i == selected else 1 for i in ids], "color": "#222222"},
-                    "symbol": ["circle-open" if c else "circle" for c in part["context_only"].tolist()],
-                },
-                "customdata": [[i] for i in ids],
-                **_hover(part["hover"].tolist()),
-            }
-        )
-    _lane_axis(spec, names)
-    return spec.figure()
+    layer = {
+        "params": [{"name": TIMELINE_PICK, "select": {"type": "point", "fields": ["id"], "on": "click"}}],
+        "mark": {"type": "point", "filled": True, "opacity": 1, "cursor": "pointer"},
+        "encoding": {
+            "x": TIME_X,
+            "y": _lane_y(names),
+            "color": _category_color(),
+            "fillOpacity": {"field": "fill_opacity", "type": "quantitative", "scale": None},
+            "stroke": {"field": "stroke", "type": "nominal", "scale": None},
+            "strokeWidth": {"field": "stroke_width", "type": "quantitative", "scale": None},
+            "size": {"field": "size", "type": "quantitative", "scale": None},
+            "description": {"field": "aria"},  # each marker's name for screen readers
+            "tooltip": [
+                {"field": "id", "title": "Event"},
+                {"field": "title", "title": "Title"},
+                {"field": "when", "title": "Date"},
+                {"field": "category_label", "title": "Category"},
+                {"field": "kind", "title": "Kind"},
+                {"field": "actors", "title": "Actors"},
+                {"field": "sources", "title": "Source"},
+            ],
+        },
+    }
+    return _vl(f"Events by {title_lanes}, coloured by category", [layer], data, height=200 + 90 * len(names))
 
 
 # ---------------------------------------------------------------------------
@@ -519,6 +571,7 @@ def chain_chart(chain: pd.DataFrame) -> dict:
             "category_label": chain["category"].map(CATEGORY_LABELS).tolist(),
         }
     )
+    data["aria"] = [f"Event {i}, {w}: {t}" for i, w, t in _rows(data, "id", "when", "title")]
     encoding = {
         "x": {
             "field": "day",
@@ -528,6 +581,7 @@ def chain_chart(chain: pd.DataFrame) -> dict:
             "axis": {"format": "%b %Y", "gridColor": "#eeeeee"},
         },
         "y": {"field": "id", "type": "nominal", "sort": data["id"].tolist(), "axis": None},
+        "description": {"field": "aria"},
         "tooltip": [
             {"field": "id", "title": "Event"},
             {"field": "when", "title": "Date"},

@@ -18,8 +18,8 @@ from chipsmag.loading import DEFAULT_DATA_DIR, Dataset, load_dataset
 from chipsmag.text import md_escape, md_link
 
 MAX_ISSUES_SHOWN = 25
-# Columns the app adds to the published tables (plot dates, hover texts); never in a download.
-DERIVED_COLUMNS = ("plot_date", "hover", "hover_short")
+# Columns the app adds to the published tables (plot dates, hover and tooltip texts); never in a download.
+DERIVED_COLUMNS = ("plot_date", "hover", "hover_short", "when", "actor_list", "source_list")
 T = TypeVar("T")
 
 

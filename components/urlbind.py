@@ -49,6 +49,16 @@ def show_notices(page: str) -> None:
 MAX_OPTIONS = 300
 
 
+def chosen_id(param: Param) -> str | None:
+    """The id chosen for ``param``: taken from the URL on a session's first run (if it names a
+    known id), then kept in the session. A chart drawn above the selectbox reads it here, so a
+    link's choice is highlighted from the first run."""
+    if param.key not in st.session_state:
+        raw = st.query_params.get(param.key)
+        st.session_state[param.key] = raw if raw in param.options else None
+    return st.session_state[param.key]
+
+
 def id_select(
     container, param: Param, ids: list[str], labels_for, label: str, help: str | None = None, what: str = "items"
 ) -> str | None:
@@ -58,11 +68,8 @@ def id_select(
     plus the one already chosen, so a long list never goes to the browser whole. ``labels_for``
     turns a list of ids into {id: label}; ``param.options`` holds every valid id."""
     key = param.key
-    if key not in st.session_state:
-        raw = st.query_params.get(key)
-        st.session_state[key] = raw if raw in param.options else None
+    chosen = chosen_id(param)
     listed = list(ids[-MAX_OPTIONS:])
-    chosen = st.session_state.get(key)
     if chosen is not None and chosen not in listed:
         listed.append(chosen)
     labels = labels_for(listed)

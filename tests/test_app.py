@@ -27,7 +27,7 @@ from .apptest_helpers import (
 
 EXPECTED = {  # page: (plotly chart titles, number of Vega-Lite charts)
     "overview": ([], 1),
-    "timeline": (["Events by lever, coloured by category"], 0),
+    "timeline": ([], 1),
     "revenue": ([], 2),
     "supply": ([], 5),
     "linkage": (
@@ -51,7 +51,7 @@ def test_page_renders_its_charts_without_exception(page):
 @pytest.mark.parametrize(
     ("page", "query"),
     [(p, {}) for p in PAGE_FILES if EXPECTED[p][0]]
-    + [("timeline", {"lanes": "side", "event": "E28"}), ("linkage", {"period": "all", "link": "L17"})]
+    + [("linkage", {"period": "all", "link": "L17"})]
     + [("revenue", {"show": "Scenario"}), ("revenue", {"show": "Scenario", "preset": "December 2025 H200 at 25%"})],
 )
 def test_every_plotly_figure_passes_plotly_validation(page, query):
@@ -72,7 +72,8 @@ def vega_lite_schema():
 @pytest.mark.parametrize(
     ("page", "query"),
     [(p, {}) for p in PAGE_FILES if EXPECTED[p][1]]
-    + [("supply", {"usgs": "reserves", "dates": ["2025-05-01", "2025-08-31"]}), ("revenue", {"show": "Claims"})],
+    + [("supply", {"usgs": "reserves", "dates": ["2025-05-01", "2025-08-31"]}), ("revenue", {"show": "Claims"})]
+    + [("timeline", {"lanes": "side", "event": "E28"})],
 )
 def test_every_vega_lite_spec_passes_the_vega_lite_schema(page, query, vega_lite_schema):
     """Vega-Lite specs are written as plain dicts; each one a page draws is checked against the
@@ -104,16 +105,17 @@ def test_overview_headline_figures_come_from_the_data():
     assert at.metric[0].proto.delta == "13.1% of $130.5B total revenue"
 
 
-def event_ids(spec: dict) -> set[str]:
-    return {row[0] for trace in spec["data"] for row in trace.get("customdata", [])}
+def event_ids(at) -> set[str]:
+    """The events the timeline chart draws."""
+    return {row["id"] for row in vega_values(at, 0)}
 
 
 def test_timeline_filters_change_the_chart_and_table():
     full = open_page("timeline")
-    assert len(event_ids(plotly_specs(full)[0])) == 59
+    assert len(event_ids(full)) == 59
     assert len(full.dataframe[0].value) == 59
     narrowed = open_page("timeline", lever="Magnets", dates=["2025-01-01", "2025-12-08"])
-    ids = event_ids(plotly_specs(narrowed)[0])
+    ids = event_ids(narrowed)
     assert ids == {"E27", "E52", "E56"}
     assert len(narrowed.dataframe[0].value) == 3
     assert "filtered: 2025-01-01 to 2025-12-08 · lever: magnets (applies to chart and table)" in texts(narrowed)
@@ -121,13 +123,14 @@ def test_timeline_filters_change_the_chart_and_table():
 
 def test_timeline_lanes_by_side():
     at = open_page("timeline", lanes="side")
-    ticks = plotly_specs(at)[0]["layout"]["yaxis"]["ticktext"]
-    assert ticks == ["US government", "China government", "Companies", "Other governments"]
+    lanes = vega_specs(at)[0]["layer"][0]["encoding"]["y"]["axis"]["labelExpr"]
+    assert lanes == '["Other governments", "Companies", "China government", "US government"][datum.value]'
+    assert {row["id"]: round(row["y"]) for row in vega_values(at, 0)}["E27"] == 2  # China government
 
 
 def test_actor_filter():
     at = open_page("timeline", actor="China MOFCOM")
-    ids = event_ids(plotly_specs(at)[0])
+    ids = event_ids(at)
     assert "E27" in ids and "E28" not in ids and len(ids) == 12
 
 
@@ -140,6 +143,11 @@ def test_event_card_from_the_url_shows_description_sources_and_links():
     assert "Tom" in body  # Tom's Hardware, the source
 
 
+def test_an_event_chosen_in_the_link_is_highlighted_on_the_first_run():
+    rows = {row["id"]: row for row in vega_values(open_page("timeline", event="E28"), 0)}
+    assert rows["E28"]["size"] > rows["E27"]["size"] and rows["E28"]["stroke"] == "#222222"
+
+
 def test_event_card_follows_the_selectbox():
     at = open_page("timeline")
     at.selectbox(key="event").set_value("E42").run()
@@ -148,7 +156,7 @@ def test_event_card_follows_the_selectbox():
 
 def test_empty_filter_result_shows_an_empty_state():
     at = open_page("timeline", lever="Magnets", category="Market")
-    assert not plotly_specs(at)
+    assert not charts_of(at)
     assert any("No events match the current filters" in i.value for i in at.info)
 
 

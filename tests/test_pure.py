@@ -98,13 +98,14 @@ def test_nvidia_annual_series(dataset):
     assert pd.isna(annual.at["FY2026", "china"]) and annual.at["FY2026", "china_status"] == "unverified"
 
 
-def test_timeline_spec_has_one_trace_per_category_and_escapes_text(dataset):
+def test_timeline_spec_draws_every_event_once_with_its_text_as_written(dataset):
     events = apply_to_events(dataset.tables["events"], Filters(dt.date(2018, 1, 1), dt.date(2026, 1, 1)))
     events.loc[events.index[0], "title"] = "<img src=x onerror=alert(1)>"
     names = {"nvidia": "<b>Nvidia</b>"}
-    fig = charts.timeline_figure(charts.with_hovers(events, names, {}), dataset.tables["actors"], "lever")
-    names = {t.name for t in fig.data}
-    assert names == {
+    spec = charts.timeline_chart(charts.with_hovers(events, names, {}), dataset.tables["actors"], "lever", "E28")
+    rows = spec["data"]["values"]
+    assert sorted(r["id"] for r in rows) == sorted(events["id"])  # 59, each once
+    assert {r["category_label"] for r in rows} == {
         "Export control",
         "Tariff",
         "Rare earth / minerals",
@@ -113,10 +114,14 @@ def test_timeline_spec_has_one_trace_per_category_and_escapes_text(dataset):
         "Negotiation",
         "Investment",
     }
-    assert sum(len(t.x) for t in fig.data) == 59
-    hovers = " ".join(h for t in fig.data for h in t.hovertext)
-    assert "&lt;img src=x onerror=alert(1)&gt;" in hovers and "<img" not in hovers
-    assert "Actors: &lt;b&gt;Nvidia&lt;/b&gt;" in hovers
+    # Vega-Lite draws text as text (marks, tooltips): the data goes as written, not HTML-escaped.
+    assert rows[0]["title"] == "<img src=x onerror=alert(1)>"
+    assert any("<b>Nvidia</b>" in r["actors"] for r in rows)
+    chosen = [r for r in rows if r["size"] == max(x["size"] for x in rows)]
+    assert [r["id"] for r in chosen] == ["E28"] and chosen[0]["stroke"] == "#222222"
+    assert spec["layer"][0]["params"][0]["name"] == charts.TIMELINE_PICK
+    lanes = spec["layer"][0]["encoding"]["y"]["axis"]["labelExpr"]
+    assert lanes == '["Magnets", "Both (tariffs, deals)", "Chips"][datum.value]'
 
 
 def test_side_lanes(dataset):
@@ -224,8 +229,8 @@ def test_long_chart_titles_break_into_phone_width_lines_and_lose_nothing(words):
 
 def test_long_chart_titles_are_broken_for_phones(dataset):
     events = apply_to_events(dataset.tables["events"], Filters(dt.date(2018, 1, 1), dt.date(2026, 1, 1)))
-    fig = charts.timeline_figure(charts.with_hovers(events, {}, {}), dataset.tables["actors"], "side")
-    assert fig.layout.title.text == "Events by side (first actor),<br>coloured by category"
+    spec = charts.timeline_chart(charts.with_hovers(events, {}, {}), dataset.tables["actors"], "side")
+    assert spec["title"] == {"text": ["Events by side (first actor),", "coloured by category"]}
     long = charts.Spec("Nvidia revenue by fiscal year, China (incl. Hong Kong) by billing location", 440)
     assert (
         long.layout["title"]["text"] == "Nvidia revenue by fiscal year,<br>China (incl. Hong Kong) by billing location"
