@@ -12,8 +12,9 @@ from components.registry import RELATIONS, param
 ds = dataset()
 st.title("Chips for magnets")
 st.markdown(
-    "Each arrow runs from a move to the move that answered it. Colour: the kind of answer. "
-    "Solid: a party or the cited reporting connects the two; dotted: the curators' inference."
+    "Each line runs from a move to the move that answered it; its arrowhead sits near the answer. Colour: the "
+    "kind of answer. Solid: a party or the cited reporting connects the two; dashed: the curators' inference. "
+    "Click an arrowhead to read the link's evidence."
 )
 if not require(ds, "events", "links", "tariffs", "sources", "actors"):
     st.stop()
@@ -43,31 +44,36 @@ if basis:
     links = links[links["basis"].isin(basis)]
 tariffs = apply_dates(t["tariffs"], "effective_date", f)
 
-# 2. A click on an arrow selects its link.
-points = (st.session_state.get("lk_chart") or {}).get("selection", {}).get("points", [])
+# 2. A click on an arrowhead selects its link.
+points = (st.session_state.get("lk_chart") or {}).get("selection", {}).get(charts.LINK_PICK) or []
 if points and str(points) != st.session_state.get("_lk_seen"):
     st.session_state["_lk_seen"] = str(points)
-    clicked = str(points[0]["customdata"][0])
+    clicked = str(points[0].get("link")) if isinstance(points[0], dict) else None
     if clicked in set(t["links"]["id"]):
         st.session_state["link"] = clicked
 
 if links.empty:
     layout.empty_state("links")
 else:
-    fig = charts.linkage_figure(events, links, tariffs, urlbind.chosen_id(param(ds, "link")), period)
-    st.plotly_chart(fig, key="lk_chart", on_select="rerun", selection_mode="points", config={"displaylogo": False})
+    spec = charts.linkage_chart(events, links, urlbind.chosen_id(param(ds, "link")), period)
+    st.vega_lite_chart(spec, key="lk_chart", on_select="rerun")
     if len(links) > charts.MAX_DRAWN_LINKS:
         st.caption(
             f"{len(links):,} links match: the chart draws the {charts.MAX_DRAWN_LINKS} most recent. "
             "Narrow the filters to see the others."
         )
+    sources.caption(ds, metrics.sources_of(links), "Each link's evidence: hover its line, or open its card below.")
+if not tariffs.empty:
+    st.vega_lite_chart(charts.tariff_chart(tariffs, charts.linkage_domain(events, period)), key="lk_tariffs")
     sources.caption(
         ds,
-        metrics.sources_of(links) + metrics.sources_of(tariffs),
-        "Tariffs: the new 2025 layers only (IEEPA fentanyl + reciprocal; China's general retaliatory rate), "
-        "not the pre-2025 Section 301 duties of about 25%. The 130% point is the threatened rate "
-        "(30% + 100 points), never imposed.",
+        metrics.sources_of(tariffs),
+        "The new 2025 layers only (IEEPA fentanyl + reciprocal; China's general retaliatory rate), "
+        "not the pre-2025 Section 301 duties of about 25%. The cross is the threatened rate "
+        "(30% + 100 points), never imposed. Same time axis as the chart above.",
     )
+else:
+    layout.empty_state("tariff steps")
 
 # 3. Link card.
 left, right = st.columns([2, 3])
@@ -103,10 +109,11 @@ with left:
             st.markdown(f"> {md_escape(link['evidence'])}")
             sources.caption(ds, link["source_ids"].split(";"))
     else:
-        st.caption("Click an arrow on the chart, or pick a link above.")
+        st.caption("Click an arrowhead on the chart, or pick a link above.")
 with right:
     if not links.empty:
-        st.plotly_chart(charts.sankey_figure(links, t["events"]), key="lk_sankey", config={"displaylogo": False})
+        st.vega_lite_chart(charts.lever_pairs_chart(links, t["events"]), key="lk_pairs")
+        sources.caption(ds, metrics.sources_of(links), "Counted from the links shown (filters apply).")
 
 st.markdown(f"**{len(links)} of {len(t['links'])} links**")
 st.dataframe(

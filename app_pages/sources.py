@@ -95,7 +95,7 @@ st.markdown(
   collapsed (May magnet exports -74% y/y) but were not formally banned. The US H20 rule was also a licence
   requirement.
 - **Estimates and computed values** are flagged in the data (`status`, `computed`, `qualifier`) and on the
-  charts (hatched bars, 'computed' in hovers). USGS country figures marked estimate are USGS's own.
+  charts (light grey bars, 'computed' or 'unverified' in tooltips). USGS country figures marked estimate are USGS's own.
 - **Conflicts are shown as ranges.** Where sources disagree (magnet share 90/92/95%, germanium 59-91%,
   the 2023 mine-output revision), each value is its own row with its own source.
 - **Unverified figures are left empty**, never guessed: Nvidia's FY2026 and Q1/Q4 FY2026 China revenue.

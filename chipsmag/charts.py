@@ -148,10 +148,6 @@ def _rows(frame: pd.DataFrame, *columns: str):
     return zip(*(frame[c].tolist() for c in columns), strict=True)
 
 
-def _hover(texts) -> dict:
-    return {"hovertext": list(texts), "hovertemplate": "%{hovertext}<extra></extra>"}
-
-
 # ---------------------------------------------------------------------------
 # Events on a time axis.
 # ---------------------------------------------------------------------------
@@ -209,36 +205,22 @@ def event_positions(events: pd.DataFrame, lanes: str, actors: pd.DataFrame) -> p
 
 
 def with_hovers(events: pd.DataFrame, actor_names: dict[str, str], source_names: dict[str, str]) -> pd.DataFrame:
-    """Add each event's hover texts, HTML-escaped for Plotly: ``hover`` (title, date, category,
-    actors, sources) and ``hover_short`` (title and date); and as plain text for Vega-Lite
-    tooltips, which show text as text: ``when``, ``actor_list``, ``source_list``. They depend on
-    the data alone, so the app derives them once per data version."""
-    hover, short, whens, all_names, all_cited = [], [], [], [], []
-    columns = ("title", "date", "date_precision", "category", "actors", "source_ids", "context_only")
-    for title, date, precision, category, actors, source_ids, context_only in _rows(events, *columns):
-        head = f"<b>{esc(title)}</b>"
-        when = format_event_date(date, precision)
-        names = ", ".join(actor_names.get(a, a) for a in actors.split(";"))
-        cited = "; ".join(source_names.get(s, s) for s in source_ids.split(";"))
-        hover.append(
-            f"{head}{' (context only)' if context_only else ''}<br>{esc(when)}"
-            f" · {esc(CATEGORY_LABELS.get(category, category))}<br>Actors: {esc(names)}<br>Source: {esc(cited)}"
-        )
-        short.append(f"{head}<br>{esc(when)}")
-        whens.append(when)
-        all_names.append(names)
-        all_cited.append(cited)
-    return events.assign(hover=hover, hover_short=short, when=whens, actor_list=all_names, source_list=all_cited)
+    """Add each event's tooltip fields as plain text (Vega-Lite shows text as text): ``when``
+    (the date as written), ``actor_list`` and ``source_list`` (names). They depend on the data
+    alone, so the app derives them once per data version."""
+    columns = ("date", "date_precision", "actors", "source_ids")
+    whens, all_names, all_cited = [], [], []
+    for date, precision, actors, source_ids in _rows(events, *columns):
+        whens.append(format_event_date(date, precision))
+        all_names.append(", ".join(actor_names.get(a, a) for a in actors.split(";")))
+        all_cited.append("; ".join(source_names.get(s, s) for s in source_ids.split(";")))
+    return events.assign(when=whens, actor_list=all_names, source_list=all_cited)
 
 
 def with_link_hovers(links: pd.DataFrame, source_names: dict[str, str]) -> pd.DataFrame:
-    """Add each link's hover text (relation, basis, evidence, sources), HTML-escaped."""
-    hover = [
-        f"<b>{esc(relation)}</b> ({esc(basis)})<br>{esc(evidence)}<br>Source: "
-        + esc("; ".join(source_names.get(s, s) for s in source_ids.split(";")))
-        for relation, basis, evidence, source_ids in _rows(links, "relation", "basis", "evidence", "source_ids")
-    ]
-    return links.assign(hover=hover)
+    """Add each link's sources as plain text (``source_list``, for Vega-Lite tooltips)."""
+    cited = ["; ".join(source_names.get(s, s) for s in ids.split(";")) for ids in links["source_ids"].tolist()]
+    return links.assign(source_list=cited)
 
 
 def _lane_y(names: tuple[str, ...]) -> dict:
@@ -371,20 +353,47 @@ def timeline_chart(events: pd.DataFrame, actors: pd.DataFrame, lanes: str, selec
 # ---------------------------------------------------------------------------
 
 
-def linkage_figure(
-    events: pd.DataFrame,
-    links: pd.DataFrame,
-    tariffs: pd.DataFrame,
-    selected: str | None = None,
-    period: str = "all",
-) -> go.Figure:
-    """Two levers as lanes with links drawn as arrows, above the 2025 tariff steps.
+LINK_PICK = "link_pick"  # the name of the linkage chart's click selection
+LEVER_Y = {"chips": 2.0, "both": 1.0, "magnets": 0.0}
+LINK_COLUMNS = ["link", "day", "y", "day2", "y2", "tip_day", "tip_y", "shape", "size", "relation", "basis"]
+LINK_COLUMNS += ["route", "evidence", "sources", "aria"]
+LINKAGE_AXIS_WIDTH = 110  # px: both linkage charts reserve it for their y axis, so their x axes line up
 
-    Events need plot_date and ``hover_short`` (``with_hovers``); links need ``hover``
-    (``with_link_hovers``).
 
-    ``period="2025"`` opens the axis on 2025 (links from earlier moves still enter from the left).
-    """
+def linkage_domain(events: pd.DataFrame, period: str) -> list[str]:
+    """The x range both linkage charts share: 2025 (with a margin), or every event's date."""
+    if period == "2025" or events.empty:
+        return ["2024-11-15", "2026-01-15"]
+    first, last = events["plot_date"].min(), events["plot_date"].max()
+    return [(first - pd.Timedelta(days=30)).strftime("%Y-%m-%d"), (last + pd.Timedelta(days=30)).strftime("%Y-%m-%d")]
+
+
+def _linkage_x(domain: list[str]) -> dict:
+    return {
+        "field": "day",
+        "type": "temporal",
+        "title": None,
+        "scale": {"domain": domain},
+        "axis": {"gridColor": "#eeeeee"},
+    }
+
+
+def _arrow_tip(x0: pd.Timestamp, y0: float, x1: pd.Timestamp, y1: float) -> tuple[str, float, str]:
+    """Where a link's arrowhead sits (85% of the way to the answering move) and which way it
+    points: up or down between lanes, right within a lane."""
+    at = x0 + (x1 - x0) * 0.85
+    shape = "triangle-right" if abs(y1 - y0) < 0.5 else ("triangle-up" if y1 > y0 else "triangle-down")
+    return at.strftime("%Y-%m-%d"), y0 + (y1 - y0) * 0.85, shape
+
+
+def linkage_chart(events: pd.DataFrame, links: pd.DataFrame, selected: str | None = None, period: str = "all") -> dict:
+    """The two levers as lanes, each link a line from a move to the move that answered it, with
+    an arrowhead near the answer; colour: relation, dashes: inferred. A click on an arrowhead
+    selects its link (selection parameter LINK_PICK, by link id).
+
+    Events need plot_date and the plain fields of ``with_hovers``; links need ``source_list``
+    (``with_link_hovers``). ``period="2025"`` opens the axis on 2025 (links from earlier moves
+    enter from the left)."""
     if len(links) > MAX_DRAWN_LINKS:  # draw the most recent links only (the page says so)
         ends = events.set_index("id")["plot_date"]
         order = links["to_event"].map(ends).sort_values(kind="stable")
@@ -393,146 +402,234 @@ def linkage_figure(
     if len(ev) > MAX_EVENT_POINTS:  # too many to draw: keep the events the drawn links connect
         ev = ev[ids_in(ev["id"], set(links["from_event"]) | set(links["to_event"]))]
     ev = ev.sort_values("plot_date", kind="stable")
-    base = ev["lever"].map({"chips": 2.0, "both": 1.0, "magnets": 0.0})
-    ev = ev.assign(y=_stacked(base, ev["lever"], ev["plot_date"], gap_days=12))
-    spec = Spec("Chips for magnets: moves, links and tariffs", 640)
-    spec.layout["legend"]["y"] = -0.06
+    ev = ev.assign(y=_stacked(ev["lever"].map(LEVER_Y), ev["lever"], ev["plot_date"], gap_days=12))
     pos = {i: (x, y) for i, x, y in _rows(ev, "id", "plot_date", "y")}
     drawn = links[ids_in(links["from_event"], pos) & ids_in(links["to_event"], pos)]
-    for (relation, basis), group in drawn.groupby(["relation", "basis"], sort=False):
-        spec.add(_link_trace(group, pos, relation, basis, selected))
-    spec.add(
+    rows = []
+    for link_id, start, end, relation, basis, evidence, cited in _rows(
+        drawn, "id", "from_event", "to_event", "relation", "basis", "evidence", "source_list"
+    ):
+        (x0, y0), (x1, y1) = pos[start], pos[end]
+        tip_day, tip_y, shape = _arrow_tip(x0, y0, x1, y1)
+        rows.append(
+            {
+                "link": link_id,
+                "day": x0.strftime("%Y-%m-%d"),
+                "y": y0,
+                "day2": x1.strftime("%Y-%m-%d"),
+                "y2": y1,
+                "tip_day": tip_day,
+                "tip_y": tip_y,
+                "shape": shape,
+                "size": 260 if link_id == selected else 110,
+                "relation": relation,
+                "basis": basis,
+                "route": f"{start} → {end}",
+                "evidence": evidence,
+                "sources": cited,
+                "aria": f"Link {link_id}, {start} to {end}: {relation} ({basis})",
+            }
+        )
+    lines = pd.DataFrame(
+        rows,
+        columns=LINK_COLUMNS,
+    )
+    domain = linkage_domain(events, period)
+    x = _linkage_x(domain)
+    y = {
+        "field": "y",
+        "type": "quantitative",
+        "title": None,
+        "scale": {"domain": [-0.6, 2.6], "nice": False, "zero": False},
+        "axis": {
+            "values": [0, 1, 2],
+            "labelExpr": "['Magnets lever', 'Both', 'Chips lever'][datum.value]",
+            "gridColor": "#eeeeee",
+            "minExtent": LINKAGE_AXIS_WIDTH,
+            "maxExtent": LINKAGE_AXIS_WIDTH,
+        },
+    }
+    color = {
+        "field": "relation",
+        "type": "nominal",
+        "title": "Relation",
+        "scale": {"domain": list(RELATION_COLORS), "range": list(RELATION_COLORS.values())},
+    }
+    tooltip = [
+        {"field": "link", "title": "Link"},
+        {"field": "route", "title": "From → to"},
+        {"field": "relation", "title": "Relation"},
+        {"field": "basis", "title": "Basis"},
+        {"field": "evidence", "title": "Evidence"},
+        {"field": "sources", "title": "Source"},
+    ]
+    dots = pd.DataFrame(
         {
-            "type": "scatter",
-            "x": ev["plot_date"],
-            "y": ev["y"],
-            "mode": "markers",
-            "name": "event",
-            "marker": {"size": 9, "color": [CATEGORY_COLORS[c] for c in ev["category"]], "line": {"width": 1}},
-            "customdata": [[i] for i in ev["id"].tolist()],
-            "showlegend": False,
-            **_hover(ev["hover_short"].tolist()),
+            "day": _day(ev["plot_date"]),
+            "y": ev["y"].tolist(),
+            "id": ev["id"].tolist(),
+            "title": ev["title"].tolist(),
+            "when": ev["when"].tolist(),
+            "category_label": ev["category"].map(CATEGORY_LABELS).tolist(),
         }
     )
-    for trace in _tariff_traces(tariffs):
-        spec.add(trace, yaxis="y2")
-    spec.axis("xaxis", anchor="y2", domain=[0, 1])
-    spec.axis(
-        "yaxis",
-        domain=[0.36, 1],
-        tickvals=[2, 1, 0],
-        ticktext=["Chips lever", "Both", "Magnets lever"],
-        range=[-0.6, 2.6],
-    )
-    spec.axis("yaxis2", domain=[0, 0.26], anchor="x", title={"text": "%"}, rangemode="tozero")
-    spec.layout["annotations"] = [
-        {"text": text, "xref": "paper", "yref": "paper", "x": 0.5, "y": y, "showarrow": False, "yanchor": "bottom"}
-        for text, y in (("Moves and the links between them", 1.0), ("Additional tariff rates (%)", 0.27))
+    dots["aria"] = [f"Event {i}, {w}: {t}" for i, w, t in _rows(dots, "id", "when", "title")]
+    layers = [
+        {
+            "mark": {"type": "rule", "strokeWidth": 2, "opacity": 0.85, "clip": True},
+            "encoding": {
+                "x": x,
+                "y": y,
+                "x2": {"field": "day2"},
+                "y2": {"field": "y2"},
+                "color": color,
+                "strokeDash": {
+                    "field": "basis",
+                    "type": "nominal",
+                    "title": "Basis",
+                    "scale": {"domain": ["stated", "inferred"], "range": [[1, 0], [4, 3]]},
+                },
+                "description": {"field": "aria"},
+                "tooltip": tooltip,
+            },
+        },
+        {
+            "data": {"values": _records(dots)},
+            "mark": {
+                "type": "point",
+                "filled": True,
+                "size": 70,
+                "opacity": 1,
+                "fill": "#FFFFFF",
+                "stroke": "#333333",
+                "strokeWidth": 1.2,
+                "clip": True,
+            },
+            "encoding": {
+                "x": x,
+                "y": y,
+                "description": {"field": "aria"},
+                "tooltip": [
+                    {"field": "id", "title": "Event"},
+                    {"field": "title", "title": "Title"},
+                    {"field": "when", "title": "Date"},
+                ],
+            },
+        },
+        {
+            "params": [{"name": LINK_PICK, "select": {"type": "point", "fields": ["link"], "on": "click"}}],
+            "mark": {"type": "point", "filled": True, "opacity": 1, "cursor": "pointer", "clip": True},
+            "encoding": {
+                "x": {**x, "field": "tip_day"},
+                "y": {**y, "field": "tip_y"},
+                "color": color,
+                "shape": {"field": "shape", "type": "nominal", "scale": None},
+                "size": {"field": "size", "type": "quantitative", "scale": None},
+                "description": {"field": "aria"},
+                "tooltip": tooltip,
+            },
+        },
     ]
-    if period == "2025":
-        spec.axis("xaxis", range=[pd.Timestamp("2024-11-15"), pd.Timestamp("2026-01-15")])
-    return spec.figure()
+    return _vl("Chips for magnets: moves and the links between them", layers, lines, height=560)
 
 
-def _link_trace(
-    group: pd.DataFrame,
-    pos: dict[str, tuple[pd.Timestamp, float]],
-    relation: str,
-    basis: str,
-    selected: str | None,
-) -> dict:
-    """All links of one relation and basis as one trace: segments separated by gaps, an arrowhead
-    at each end (``angleref='previous'`` turns it along its segment). ``pos``: event id -> (x, y)."""
-    xs, ys, ids, hovers, sizes = [], [], [], [], []
-    for link_id, start, end, hover in _rows(group, "id", "from_event", "to_event", "hover"):
-        (x0, y0), (x1, y1) = pos[start], pos[end]
-        xs += [x0, x1, None]
-        ys += [y0, y1, None]
-        ids += [[link_id], [link_id], [None]]
-        hovers += [hover, hover, ""]
-        sizes += [1, 18 if link_id == selected else 14, 0]
-    return {
-        "type": "scatter",
-        "x": xs,
-        "y": ys,
-        "mode": "lines+markers",
-        "connectgaps": False,
-        "line": {"color": RELATION_COLORS[relation], "width": 2, "dash": "dot" if basis == "inferred" else "solid"},
-        "marker": {"symbol": "arrow", "size": sizes, "angleref": "previous", "color": RELATION_COLORS[relation]},
-        "name": f"{relation} ({basis})",
-        "legendgroup": relation,
-        "customdata": ids,
-        **_hover(hovers),
-    }
-
-
-def _tariff_traces(tariffs: pd.DataFrame) -> list[dict]:
-    traces = []
+def tariff_chart(tariffs: pd.DataFrame, domain: list[str]) -> dict:
+    """The additional 2025 tariff rates as steps (US on China, China on US) and the threatened,
+    never imposed rate as a cross; x range shared with ``linkage_chart``."""
     rows = tariffs.sort_values("effective_date", kind="stable")
     columns = ("status", "effective_date", "us_rate_pct", "china_rate_pct", "computed", "trigger", "note")
-    records = list(_rows(rows, *columns))
-    for index, side, color in ((2, "US on China", SIDE_COLORS["US"]), (3, "China on US", SIDE_COLORS["China"])):
-        steps = [r for r in records if r[0] == "in_force" and pd.notna(r[index])]
-        if not steps:
-            continue
-        traces.append(
-            {
-                "type": "scatter",
-                "x": [r[1] for r in steps],
-                "y": [r[index] for r in steps],
-                "mode": "lines+markers",
-                "line": {"shape": "hv", "color": color, "width": 2},
-                "name": f"Tariff: {side}",
-                **_hover(
-                    f"{esc(side)}: {r[index]:g}%{' (computed)' if r[4] else ''}<br>from {esc(r[1])}<br>{esc(r[5])}"
-                    for r in steps
-                ),
+    steps, threats = [], []
+    for status, day, us, cn, computed, trigger, note in _rows(rows, *columns):
+        for side, rate in (("US on China", us), ("China on US", cn)):
+            if pd.isna(rate):
+                continue
+            row = {
+                "day": day,
+                "rate": float(rate),
+                "series": f"Tariff: {side}",
+                "computed": "computed" if computed else "reported",
             }
-        )
-    threats = [r for r in records if r[0] == "threatened" and pd.notna(r[2])]
+            if status == "in_force":
+                steps.append({**row, "why": trigger})
+            elif status == "threatened" and side == "US on China":
+                threats.append({**row, "series": "Threatened, never imposed", "why": note})
+    series = {
+        "Tariff: US on China": SIDE_COLORS["US"],
+        "Tariff: China on US": SIDE_COLORS["China"],
+        "Threatened, never imposed": "#333333",
+    }
+    x = _linkage_x(domain)
+    y = {
+        "field": "rate",
+        "type": "quantitative",
+        "title": "%",
+        "axis": {"minExtent": LINKAGE_AXIS_WIDTH, "maxExtent": LINKAGE_AXIS_WIDTH, "gridColor": "#eeeeee"},
+    }
+    encoding = {
+        "x": x,
+        "y": y,
+        "color": {**_series_color(series, "series")},
+        "tooltip": [
+            {"field": "series", "title": "Rate"},
+            {"field": "rate", "type": "quantitative", "title": "%"},
+            {"field": "day", "title": "From"},
+            {"field": "computed", "title": "Figure"},
+            {"field": "why", "title": "Why"},
+        ],
+    }
+    layers = [
+        {
+            "mark": {"type": "line", "interpolate": "step-after", "point": True, "strokeWidth": 2, "clip": True},
+            "encoding": encoding,
+        }
+    ]
     if threats:
-        traces.append(
+        layers.append(
             {
-                "type": "scatter",
-                "x": [r[1] for r in threats],
-                "y": [r[2] for r in threats],
-                "mode": "markers",
-                "marker": {"symbol": "x-open", "size": 12, "color": SIDE_COLORS["US"]},
-                "name": "Threatened, never imposed",
-                **_hover(f"Threatened: {r[2]:g}% (computed)<br>{esc(r[6])}" for r in threats),
+                "data": {"values": threats},
+                "mark": {"type": "point", "shape": "cross", "size": 120, "strokeWidth": 2, "clip": True},
+                "encoding": encoding,
             }
         )
-    return traces
+    return _vl("Additional tariff rates (%)", layers, pd.DataFrame(steps), height=300)
 
 
-def sankey_figure(links: pd.DataFrame, events: pd.DataFrame) -> go.Figure:
-    """Which lever's move was answered by which lever's move, and how."""
+def lever_pairs_chart(links: pd.DataFrame, events: pd.DataFrame) -> dict:
+    """Which lever's move was answered by which lever's move, and how: links counted per pair of
+    levers, stacked by relation."""
     lever = events.set_index("id")["lever"]
     frame = links.assign(src=links["from_event"].map(lever), dst=links["to_event"].map(lever)).dropna(
         subset=["src", "dst"]
     )
-    counts = frame.groupby(["src", "relation", "dst"]).size().reset_index(name="n")
-    labels = [f"{LEVER_LABELS[lv]}: first move" for lv in LEVER_LANES] + [
-        f"{LEVER_LABELS[lv]}: response" for lv in LEVER_LANES
-    ]
-    spec = Spec("Links by lever: which kind of move answered which", 380)
-    spec.add(
-        {
-            "type": "sankey",
-            "arrangement": "snap",
-            "node": {"label": [esc(x) for x in labels], "pad": 18, "thickness": 16, "color": "#888888"},
-            "textfont": {"color": "#111111", "size": 13},
-            "link": {
-                "source": [LEVER_LANES.index(s) for s in counts["src"]],
-                "target": [3 + LEVER_LANES.index(d) for d in counts["dst"]],
-                "value": counts["n"].tolist(),
-                "color": [RELATION_COLORS[r] + "99" for r in counts["relation"]],
-                "label": [esc(r) for r in counts["relation"]],
-                "hovertemplate": "%{source.label} → %{target.label}<br>%{label}: %{value} link(s)<extra></extra>",
+    counts = frame.groupby(["src", "dst", "relation"]).size().reset_index(name="n")
+    counts["pair"] = [f"{LEVER_LABELS[a]} → {LEVER_LABELS[b]}" for a, b in _rows(counts, "src", "dst")]
+    order = [f"{LEVER_LABELS[a]} → {LEVER_LABELS[b]}" for a in LEVER_LANES for b in LEVER_LANES]
+    data = counts[["pair", "relation", "n"]]
+    layer = {
+        "mark": {"type": "bar"},
+        "encoding": {
+            "y": {
+                "field": "pair",
+                "type": "nominal",
+                "sort": [p for p in order if p in set(data["pair"])],
+                "title": "First move → response",
+                "axis": {"labelLimit": 260},
             },
-        }
-    )
-    return spec.figure()
+            "x": {"field": "n", "type": "quantitative", "title": "links", "axis": {"tickMinStep": 1}},
+            "color": {
+                "field": "relation",
+                "type": "nominal",
+                "title": "Relation",
+                "scale": {"domain": list(RELATION_COLORS), "range": list(RELATION_COLORS.values())},
+            },
+            "tooltip": [
+                {"field": "pair", "title": "First move → response"},
+                {"field": "relation", "title": "Relation"},
+                {"field": "n", "title": "Links"},
+            ],
+        },
+    }
+    return _vl("Links by lever: which kind of move answered which", [layer], data, height={"step": 34})
 
 
 def chain_events(events: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:

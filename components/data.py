@@ -19,7 +19,7 @@ from chipsmag.text import md_escape, md_link
 
 MAX_ISSUES_SHOWN = 25
 # Columns the app adds to the published tables (plot dates, hover and tooltip texts); never in a download.
-DERIVED_COLUMNS = ("plot_date", "hover", "hover_short", "when", "actor_list", "source_list")
+DERIVED_COLUMNS = ("plot_date", "when", "actor_list", "source_list")
 T = TypeVar("T")
 
 
@@ -83,14 +83,14 @@ def per_version(fn: Callable[..., T]) -> Callable[..., T]:
 
 @per_version
 def dated_events(ds: Dataset) -> pd.DataFrame:
-    """The events with their plot dates, hover text and labels."""
+    """The events with their plot dates and tooltip texts."""
     t = ds.tables
     return with_hovers(with_plot_dates(t["events"]), actor_names(ds), source_names(ds))
 
 
 @per_version
 def hover_links(ds: Dataset) -> pd.DataFrame:
-    """The links with their hover text."""
+    """The links with their sources named, for tooltips."""
     return with_link_hovers(ds.tables["links"], source_names(ds))
 
 

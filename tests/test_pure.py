@@ -137,28 +137,30 @@ def test_linkage_spec_draws_each_link_and_the_tariff_steps(dataset):
     events = apply_to_events(t["events"], Filters(dt.date(2018, 1, 1), dt.date(2026, 1, 1)))
     links = t["links"].copy()
     links.loc[links.index[0], "evidence"] = "<script>alert(1)</script>"
-    fig = charts.linkage_figure(charts.with_hovers(events, {}, {}), charts.with_link_hovers(links, {}), t["tariffs"])
-    link_traces = [tr for tr in fig.data if tr.legendgroup in charts.RELATION_COLORS]
+    events = charts.with_hovers(events, {}, {})
+    spec = charts.linkage_chart(events, charts.with_link_hovers(links, {}), "L17", period="all")
+    rows = {r["link"]: r for r in spec["data"]["values"]}
+    assert set(rows) == set(t["links"]["id"])  # every link drawn once
+    inferred = {i for i, r in rows.items() if r["basis"] == "inferred"}
+    assert inferred == set(t["links"].loc[t["links"]["basis"] == "inferred", "id"])
+    assert rows[links["id"].iloc[0]]["evidence"] == "<script>alert(1)</script>"  # text, drawn as text
+    assert rows["L17"]["size"] > rows["L13"]["size"]  # the chosen link's arrowhead stands out
+    l17 = t["links"].set_index("id").loc["L17"]
+    assert rows["L17"]["route"] == f"{l17['from_event']} → {l17['to_event']}"
+    assert spec["layer"][2]["params"][0]["name"] == charts.LINK_PICK
+    domain = charts.linkage_domain(events, "2025")
+    tariffs = charts.tariff_chart(t["tariffs"], domain)
+    us = [r["rate"] for r in tariffs["data"]["values"] if r["series"] == "Tariff: US on China"]
+    assert us == [10, 20, 104, 145, 145, 30, 30, 20]
+    assert tariffs["layer"][0]["mark"]["interpolate"] == "step-after"
+    assert [r["rate"] for r in tariffs["layer"][1]["data"]["values"]] == [130]  # threatened, never imposed
+    assert tariffs["layer"][0]["encoding"]["x"]["scale"]["domain"] == domain
 
-    def ids(traces):
-        return {row[0] for tr in traces for row in tr.customdata if row[0] is not None}
 
-    assert ids(link_traces) == set(t["links"]["id"])
-    inferred = [tr for tr in link_traces if tr.line.dash == "dot"]
-    assert ids(inferred) == set(t["links"].loc[t["links"]["basis"] == "inferred", "id"])
-    assert len(link_traces) == t["links"].groupby(["relation", "basis"]).ngroups
-    hovers = " ".join(h for tr in link_traces for h in tr.hovertext)
-    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in hovers and "<script" not in hovers
-    us = next(tr for tr in fig.data if tr.name == "Tariff: US on China")
-    assert list(us.y) == [10, 20, 104, 145, 145, 30, 30, 20] and us.line.shape == "hv"
-    threat = next(tr for tr in fig.data if tr.name == "Threatened, never imposed")
-    assert list(threat.y) == [130]
-
-
-def test_sankey_counts_every_link(dataset):
+def test_lever_pairs_count_every_link(dataset):
     t = dataset.tables
-    fig = charts.sankey_figure(t["links"], t["events"])
-    assert sum(fig.data[0].link.value) == len(t["links"])
+    spec = charts.lever_pairs_chart(t["links"], t["events"])
+    assert sum(r["n"] for r in spec["data"]["values"]) == len(t["links"])
 
 
 def test_claims_chart_spec(dataset):
