@@ -1156,7 +1156,9 @@ def tornado_figure(t: pd.DataFrame) -> go.Figure:
 def claims_chart(claims: pd.DataFrame) -> alt.Chart:
     """Who said what, when, in what kind of document (USD figures only)."""
     usd = claims[claims["unit"] == "usd_m"].copy()
-    usd["label"] = usd["date"] + " · " + usd["speaker"] + " · " + usd["topic"].str.replace("_", " ")
+    # Two lines per label ('date · speaker' over the topic): on one line they left a phone's plot
+    # about 100 px wide.
+    usd["label"] = usd["date"] + " · " + usd["speaker"] + "\n" + usd["topic"].str.replace("_", " ")
     usd["billions"] = usd["value"] / 1000
     usd["low"] = usd["value_low"].fillna(usd["value"]) / 1000
     usd["high"] = usd["value_high"].fillna(usd["value"]) / 1000
@@ -1168,7 +1170,12 @@ def claims_chart(claims: pd.DataFrame) -> alt.Chart:
         scale=alt.Scale(domain=list(KIND_COLORS), range=list(KIND_COLORS.values())),
     )
     base = alt.Chart(usd).encode(
-        y=alt.Y("label:N", sort=alt.SortField("date"), title=None, axis=alt.Axis(labelLimit=360)),
+        y=alt.Y(
+            "label:N",
+            sort=alt.SortField("date"),
+            title=None,
+            axis=alt.Axis(labelLimit=220, labelExpr="split(datum.label, '\\n')", labelPadding=6),
+        ),
     )
     rng = base.mark_rule(strokeWidth=3).encode(x="low:Q", x2="high:Q", color=color)
     dots = base.mark_circle(size=110, opacity=1).encode(
@@ -1186,7 +1193,7 @@ def claims_chart(claims: pd.DataFrame) -> alt.Chart:
         (rng + dots)
         .properties(
             title=vega_title("Claims about losses and markets: who said what, when, where"),
-            height=alt.Step(24),
+            height=alt.Step(38),
             width="container",
         )
         .configure_legend(**VEGA_CONFIG["legend"])

@@ -133,13 +133,16 @@ def require(ds: Dataset, *tables: str) -> bool:
 
 
 @per_version
-def citations(ds: Dataset) -> dict[str, str]:
-    """Source id -> its markdown citation: '[Publisher (carrying ...)](url) (kind)'."""
+def citations(ds: Dataset, titled: bool = False) -> dict[str, str]:
+    """Source id -> its markdown citation: '[Publisher (carrying ...)](url) (kind)', or with
+    ``titled`` '[Publisher: Title](url) (kind)' (to tell apart two documents of one publisher)."""
     src = ds.tables.get("sources")
     if src is None:
         return {}
     names = source_names(ds)
+    columns = (src[c].tolist() for c in ("id", "url", "kind", "title"))
     return {
-        sid: f"{md_link(names[sid], url)} ({md_escape(str(kind).replace('_', ' '))})"
-        for sid, url, kind in zip(src["id"].tolist(), src["url"].tolist(), src["kind"].tolist(), strict=True)
+        sid: f"{md_link(f'{names[sid]}: {title}' if titled else names[sid], url)} "
+        f"({md_escape(str(kind).replace('_', ' '))})"
+        for sid, url, kind, title in zip(*columns, strict=True)
     }

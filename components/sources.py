@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import streamlit as st
 
 from chipsmag.loading import Dataset
 from chipsmag.text import md_escape
-from components.data import citations
+from components.data import citations, source_names
 
 INLINE_MAX = 6
 
 
 def caption(ds: Dataset, ids: list[str], note: str = "") -> None:
-    """'Sources: [Publisher](url) (kind); …' under a chart; ids not found are shown as plain ids."""
-    known = citations(ds)
-    parts = [known.get(sid) or md_escape(sid) for sid in ids]
+    """'Sources: [Publisher](url) (kind); …' under a chart; ids not found are shown as plain ids.
+    Where two of the documents have one publisher, their links also name the document."""
+    known, titled, names = citations(ds), citations(ds, True), source_names(ds)
+    repeated = Counter(names.get(sid) for sid in ids)
+    parts = [(titled if repeated[names.get(sid)] > 1 else known).get(sid) or md_escape(sid) for sid in ids]
     if not parts:
         st.caption("Sources: none for this selection.")
     elif len(parts) <= INLINE_MAX:

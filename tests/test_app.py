@@ -171,6 +171,16 @@ def test_supply_usgs_view_and_date_filter():
     assert [r["tonnes_total"] for r in vega_values(at, 3)] == [1238, 3188, 5577, 6146]
 
 
+def test_two_documents_of_one_publisher_are_told_apart_in_a_caption():
+    at = open_page("supply")
+    usgs = next(unescape(c.value) for c in at.caption if "U.S. Geological Survey" in unescape(c.value))
+    assert "[U.S. Geological Survey: Mineral Commodity Summaries 2025: Rare Earths](https://pubs.usgs.gov/" in usgs
+    assert "[U.S. Geological Survey: MCS 2025 data release metadata](https://data.usgs.gov/" in usgs
+    assert "[U.S. Geological Survey](" not in usgs
+    one = open_page("overview")  # a caption citing one document of a publisher keeps the short label
+    assert any("[U.S. Geological Survey](https://pubs.usgs.gov/" in unescape(c.value) for c in one.caption)
+
+
 def link_ids(at) -> set[str]:
     """The links the linkage chart draws."""
     return {row["link"] for row in vega_values(at, 0)}
