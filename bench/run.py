@@ -354,9 +354,10 @@ def explanations(ref: dict, pages: dict, filt: dict, scales: dict) -> list[str]:
     if slow:
         out.append(
             f"- **Server script time** ({', '.join(slow)}): the frame alone (sidebar filters, navigation, link "
-            f"review, share box) takes {floor:.0f} ms, measured on the Sources page, which draws no chart. Each "
-            "Plotly figure then costs about 10-30 ms to build and serialise, an Altair chart 20-40 ms. The browser "
-            "and both servers share the machine's cores during the measurement."
+            f"review, share box) takes {floor:.0f} ms, measured on the Sources page, which draws no chart; the "
+            "rest is the page's own charts and tables (built, then serialised to Arrow and JSON). The figure is "
+            "the median over every load of the page, first runs of new sessions included, while the browser "
+            "and both servers share the machine's two cores."
         )
     if filt["app"] / filt["reference"] > TARGETS["filter"]:
         ph = filt.get("phases", {})
