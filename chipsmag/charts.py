@@ -354,6 +354,12 @@ def timeline_chart(events: pd.DataFrame, actors: pd.DataFrame, lanes: str, selec
 
 
 LINK_PICK = "link_pick"  # the name of the linkage chart's click selection
+RELATION_COLOR = {  # a link's relation as colour, the same in every linkage chart
+    "field": "relation",
+    "type": "nominal",
+    "title": "Relation",
+    "scale": {"domain": list(RELATION_COLORS), "range": list(RELATION_COLORS.values())},
+}
 LEVER_Y = {"chips": 2.0, "both": 1.0, "magnets": 0.0}
 LINK_COLUMNS = ["link", "day", "y", "day2", "y2", "tip_day", "tip_y", "shape", "size", "relation", "basis"]
 LINK_COLUMNS += ["route", "evidence", "sources", "aria"]
@@ -449,12 +455,7 @@ def linkage_chart(events: pd.DataFrame, links: pd.DataFrame, selected: str | Non
             "maxExtent": LINKAGE_AXIS_WIDTH,
         },
     }
-    color = {
-        "field": "relation",
-        "type": "nominal",
-        "title": "Relation",
-        "scale": {"domain": list(RELATION_COLORS), "range": list(RELATION_COLORS.values())},
-    }
+    color = RELATION_COLOR
     tooltip = [
         {"field": "link", "title": "Link"},
         {"field": "route", "title": "From → to"},
@@ -463,17 +464,7 @@ def linkage_chart(events: pd.DataFrame, links: pd.DataFrame, selected: str | Non
         {"field": "evidence", "title": "Evidence"},
         {"field": "sources", "title": "Source"},
     ]
-    dots = pd.DataFrame(
-        {
-            "day": _day(ev["plot_date"]),
-            "y": ev["y"].tolist(),
-            "id": ev["id"].tolist(),
-            "title": ev["title"].tolist(),
-            "when": ev["when"].tolist(),
-            "category_label": ev["category"].map(CATEGORY_LABELS).tolist(),
-        }
-    )
-    dots["aria"] = [f"Event {i}, {w}: {t}" for i, w, t in _rows(dots, "id", "when", "title")]
+    dots = _event_rows(ev).assign(y=ev["y"].tolist())
     layers = [
         {
             "mark": {"type": "rule", "strokeWidth": 2, "opacity": 0.85, "clip": True},
@@ -616,12 +607,7 @@ def lever_pairs_chart(links: pd.DataFrame, events: pd.DataFrame) -> dict:
                 "axis": {"labelLimit": 260},
             },
             "x": {"field": "n", "type": "quantitative", "title": "links", "axis": {"tickMinStep": 1}},
-            "color": {
-                "field": "relation",
-                "type": "nominal",
-                "title": "Relation",
-                "scale": {"domain": list(RELATION_COLORS), "range": list(RELATION_COLORS.values())},
-            },
+            "color": RELATION_COLOR,
             "tooltip": [
                 {"field": "pair", "title": "First move → response"},
                 {"field": "relation", "title": "Relation"},
@@ -655,20 +641,26 @@ def _category_color(field: str = "category_label", legend: dict | None = None) -
     }
 
 
+def _event_rows(events: pd.DataFrame) -> pd.DataFrame:
+    """Events (with plot_date) as the rows a Vega-Lite chart draws: id, day, date as written,
+    title, category, and each mark's accessible name (``aria``)."""
+    rows = pd.DataFrame(
+        {
+            "id": events["id"].tolist(),
+            "day": _day(events["plot_date"]),
+            "when": [format_event_date(d, p) for d, p in _rows(events, "date", "date_precision")],
+            "title": events["title"].tolist(),
+            "category_label": events["category"].map(CATEGORY_LABELS).tolist(),
+        }
+    )
+    rows["aria"] = [f"Event {i}, {w}: {t}" for i, w, t in _rows(rows, "id", "when", "title")]
+    return rows
+
+
 def chain_chart(chain: pd.DataFrame) -> dict:
     """A compact view of the 2025 chain (from ``chain_events``) as Vega-Lite: one row per event,
     the first MAX_CHAIN_EVENTS of them, each labelled with its title."""
-    chain = chain.head(MAX_CHAIN_EVENTS)
-    data = pd.DataFrame(
-        {
-            "id": chain["id"].tolist(),
-            "day": _day(chain["plot_date"]),
-            "when": [format_event_date(d, p) for d, p in _rows(chain, "date", "date_precision")],
-            "title": chain["title"].tolist(),
-            "category_label": chain["category"].map(CATEGORY_LABELS).tolist(),
-        }
-    )
-    data["aria"] = [f"Event {i}, {w}: {t}" for i, w, t in _rows(data, "id", "when", "title")]
+    data = _event_rows(chain.head(MAX_CHAIN_EVENTS))
     encoding = {
         "x": {
             "field": "day",
@@ -1002,15 +994,7 @@ def magnet_exports_chart(exports: pd.DataFrame, events: pd.DataFrame) -> dict:
             }
         )
     if len(events):
-        marks = pd.DataFrame(
-            {
-                "id": events["id"].tolist(),
-                "day": _day(events["plot_date"]),
-                "when": [format_event_date(d, p) for d, p in _rows(events, "date", "date_precision")],
-                "title": events["title"].tolist(),
-                "category_label": events["category"].map(CATEGORY_LABELS).tolist(),
-            }
-        )
+        marks = _event_rows(events)
         ex = {**x, "field": "day"}
         event_tooltip = [{"field": "id", "title": "Event"}, {"field": "when", "title": "Date"}, {"field": "title"}]
         labelled = len(marks) <= MAX_EVENT_LINES
@@ -1021,6 +1005,7 @@ def magnet_exports_chart(exports: pd.DataFrame, events: pd.DataFrame) -> dict:
                     "x": ex,
                     "y": {"value": 8},
                     "color": {"value": CATEGORY_COLORS["rare_earth"]},
+                    "description": {"field": "aria"},
                     "tooltip": event_tooltip,
                 },
             }
