@@ -559,7 +559,7 @@ def tariff_chart(tariffs: pd.DataFrame, domain: list[str]) -> dict:
     encoding = {
         "x": x,
         "y": y,
-        "color": {**_series_color(series, "series")},
+        "color": _series_color(series),
         "tooltip": [
             {"field": "series", "title": "Rate"},
             {"field": "rate", "type": "quantitative", "title": "%"},
@@ -752,13 +752,14 @@ ANNUAL_SERIES = {
 }
 
 
-def _series_color(series: dict[str, str], field: str | None = None) -> dict:
-    color = {
+def _series_color(series: dict[str, str]) -> dict:
+    """The ``series`` field as colour, each named series with its own colour (legend untitled)."""
+    return {
+        "field": "series",
         "type": "nominal",
         "title": None,
         "scale": {"domain": list(series), "range": list(series.values())},
     }
-    return {**color, "field": field} if field else color
 
 
 def revenue_annual_chart(annual: pd.DataFrame, marks: dict[str, pd.DataFrame] | None = None) -> dict:
@@ -802,7 +803,7 @@ def revenue_annual_chart(annual: pd.DataFrame, marks: dict[str, pd.DataFrame] | 
                 "x": x,
                 "y": {**usd, "stack": "zero"},
                 "order": {"field": "order"},
-                "color": _series_color(ANNUAL_SERIES, "series"),
+                "color": _series_color(ANNUAL_SERIES),
                 "tooltip": [
                     {"field": "fiscal_period", "title": "Fiscal year"},
                     {"field": "series", "title": "Part"},
@@ -892,7 +893,7 @@ def revenue_quarters_chart(quarters: pd.DataFrame, marks: dict[str, pd.DataFrame
                 "x": x,
                 "xOffset": offset,
                 "y": usd,
-                "color": _series_color(QUARTER_SERIES, "series"),
+                "color": _series_color(QUARTER_SERIES),
                 "tooltip": [
                     {"field": "fiscal_period", "title": "Quarter"},
                     {"field": "series", "title": "Metric"},
@@ -944,11 +945,6 @@ def magnet_exports_chart(exports: pd.DataFrame, events: pd.DataFrame) -> dict:
         }
     )
     x = {"field": "mid", "type": "temporal", "title": None, "axis": {"format": "%b %Y", "gridColor": "#eeeeee"}}
-    color = {
-        "type": "nominal",
-        "title": None,
-        "scale": {"domain": list(MAGNET_SERIES), "range": list(MAGNET_SERIES.values())},
-    }
     tooltip = [
         {"field": "month", "title": "Month"},
         {"field": "tonnes_total", "type": "quantitative", "format": ",.0f", "title": "All destinations (t)"},
@@ -962,7 +958,7 @@ def magnet_exports_chart(exports: pd.DataFrame, events: pd.DataFrame) -> dict:
                 "encoding": {
                     "x": x,
                     "y": {"field": "tonnes_total", "type": "quantitative", "title": "tonnes, all destinations"},
-                    "color": {**color, "field": "series"},
+                    "color": _series_color(MAGNET_SERIES),
                     "tooltip": tooltip,
                 },
             },
