@@ -9,11 +9,13 @@ import time
 
 import streamlit as st
 
+from chipsmag.coverage import coverage_line
 from chipsmag.filters import date_bounds
+from chipsmag.text import md_escape
 from components import data, timing, urlbind
 from components.data import dataset
 from components.filters import shared_params, sidebar
-from components.registry import FALLBACK_BOUNDS, PAGES, page_key, page_params
+from components.registry import PAGES, fallback_bounds, page_key, page_params
 
 started = time.perf_counter()
 st.set_page_config(
@@ -26,7 +28,8 @@ st.set_page_config(
 # Load inputs.
 ds = dataset()
 actor_names = data.actor_names(ds)
-bounds = date_bounds(data.dated_events(ds)) if "events" in ds.tables else FALLBACK_BOUNDS
+searched_to = ds.coverage.searched_to if ds.coverage else None
+bounds = date_bounds(data.dated_events(ds), searched_to) if "events" in ds.tables else fallback_bounds(ds)
 
 # Navigation and the arrival review (before any bound widget reads the URL).
 pages = [st.Page(p.file, title=p.title, icon=p.icon, url_path=p.path, default=not p.path) for p in PAGES]
@@ -44,6 +47,7 @@ with st.sidebar:
         st.caption(f":material/warning: {len(ds.broken)} table(s) did not load; see the page for details.")
 
 urlbind.show_notices(this_page)
+st.caption(f":material/event_available: {md_escape(coverage_line(ds.coverage, data.today()))}")
 current.run()
 urlbind.share_box(current.url_path)
 timing.record(this_page, started)

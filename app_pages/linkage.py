@@ -16,7 +16,7 @@ st.markdown(
     "kind of answer. Solid: a party or the cited reporting connects the two; dashed: the curators' inference. "
     "Click an arrowhead to read the link's evidence."
 )
-if not require(ds, "events", "links", "tariffs", "sources", "actors"):
+if not require(ds, "events", "links", "tariffs", "tariff_layers", "sources", "actors"):
     st.stop()
 t = ds.tables
 actor_names = data.actor_names(ds)
@@ -24,10 +24,17 @@ f = layout.filters()
 
 # 1. Options.
 c0, c1, c2 = st.columns([1, 3, 2])
+periods = list(param(ds, "period").options)
+default_period = periods[-2] if len(periods) > 1 else periods[-1]
 period = c0.radio(
-    "Period", ["2025", "all"], key="period", bind="query-params", help="Open the chart on 2025, or on all years."
+    "Period",
+    periods,
+    index=periods.index(default_period),
+    key="period",
+    bind="query-params",
+    help="Open the chart on one year, or on all years.",
 )
-urlbind.register(param(ds, "period"), period, "2025")
+urlbind.register(param(ds, "period"), period, default_period)
 relations = c1.multiselect(
     "Relation", list(RELATIONS), key="relation", bind="query-params", placeholder="All relations"
 )
@@ -64,13 +71,19 @@ else:
         )
     sources.caption(ds, metrics.sources_of(links), "Each link's evidence: hover its line, or open its card below.")
 if not tariffs.empty:
-    st.vega_lite_chart(charts.tariff_chart(tariffs, charts.linkage_domain(events, period)), key="lk_tariffs")
+    lines = apply_dates(metrics.tariff_lines(t["tariffs"], t["tariff_layers"]), "day", f)  # sums over every row
+    domain = charts.linkage_domain(events, period)
+    end = ds.coverage.curated_to.isoformat() if ds.coverage and ds.coverage.curated_to else None
+    st.vega_lite_chart(charts.tariff_chart(lines, tariffs, t["tariff_layers"], domain, end), key="lk_tariffs")
     sources.caption(
         ds,
         metrics.sources_of(tariffs),
-        "The new 2025 layers only (IEEPA fentanyl + reciprocal; China's general retaliatory rate), "
-        "not the pre-2025 Section 301 duties of about 25%. The cross is the threatened rate "
-        "(30% + 100 points), never imposed. Same time axis as the chart above.",
+        "Headline statutory rates, not trade-weighted averages. Thick lines: each side's additional rate on all "
+        "goods of the other, the sum of its general layers (IEEPA fentanyl and reciprocal, then the Section 122 "
+        "surcharge on all countries). Dashed: layers on named products (Section 301 magnets and graphite, Section "
+        "232 advanced chips), never summed. Crosses: threatened or announced rates that were never imposed. '?': "
+        "a scheduled end passed with no outcome in the data. Pre-2025 Section 301 duties are not shown. Same time "
+        "axis as the chart above.",
     )
 else:
     layout.empty_state("tariff steps")

@@ -1,4 +1,4 @@
-"""Revenue at risk: Nvidia's China revenue, the FY2026 quarters, and who claimed what."""
+"""Revenue at risk: Nvidia's China revenue, its recent quarters, and who claimed what."""
 
 import streamlit as st
 
@@ -55,14 +55,17 @@ def history() -> None:
         "in the filings read, so left unverified (the light grey total).",
     )
 
-    # 2. FY2026 quarters.
-    st.subheader("FY2026 by quarter")
+    # 2. Quarters.
+    st.subheader("By quarter")
     quarters = fixed.nvidia_quarters(ds)
     ends = quarters.drop_duplicates("fiscal_period").set_index("fiscal_period")["period_end"]
     quarter_marks = metrics.events_in_periods(controls, ends, months=3)
     st.vega_lite_chart(charts.revenue_quarters_chart(quarters, quarter_marks), key="rv_quarters")
     unverified = quarters[(quarters["status"] == "unverified")]
-    notes = "; ".join(f"{r.fiscal_period} China: {r.note}" for r in unverified.itertuples())
+    labels = {"total": "total", "data_center": "Data Center", "china_incl_hk": "China"}
+    notes = "Unverified (not drawn): " + "; ".join(
+        f"{r.fiscal_period} {labels.get(r.metric, r.metric)}: {r.note}" for r in unverified.itertuples()
+    )
     sources.caption(ds, metrics.sources_of(quarters), notes)
 
 
@@ -191,11 +194,13 @@ def scenario_section() -> None:
         model=bt["model_usd_b"].map(lambda v: f"${v:,.2f}B"),
         actual=bt["actual_usd_b"].map(lambda v: f"${v:,.2f}B"),
         gap=bt["gap_usd_b"].map(lambda v: f"{v:+,.2f}B"),
-    )[["quarter", "model", "actual", "gap", "reference", "note"]]
+    )[["quarter", "sample", "model", "actual", "gap", "reference", "note"]]
     st.dataframe(shown_bt, hide_index=True, key="rv_backtest")
     st.caption(
-        "Model: H20-class sales to China before the fee. Q3 FY2026 is in-sample (the default uptake is calibrated on "
-        "it). Nvidia's total China revenue in Q3 FY2026 was $2.8B, mostly other products, so it is not the comparison."
+        "Model: H20- and H200-class sales to China before the fee. In-sample: Q1 FY2026 (the serviceable share is "
+        "computed from its demand) and Q3 FY2026 (the default uptake is calibrated on it). Out-of-sample: Q2 and "
+        "Q4 FY2026 and Q1 FY2027. Nvidia's total China revenue in Q3 FY2026 was $2.8B, mostly other products, so it "
+        "is not the comparison. Later quarters have no confirmed China figure in the data."
     )
     with st.expander("Quarter by quarter and by year", icon=":material/table:"):
         st.dataframe(quarters_out.round(3), hide_index=True, key="rv_scn_quarters")

@@ -98,13 +98,24 @@ st.markdown(
   charts (light grey bars, 'computed' or 'unverified' in tooltips). USGS country figures marked estimate are USGS's own.
 - **Conflicts are shown as ranges.** Where sources disagree (magnet share 90/92/95%, germanium 59-91%,
   the 2023 mine-output revision), each value is its own row with its own source.
-- **Unverified figures are left empty**, never guessed: Nvidia's FY2026 and Q1/Q4 FY2026 China revenue.
-  The Q2 FY2026 China figure (about $2.77B) is computed from a reported change on an unverified base and is
-  flagged unverified.
+- **Unverified figures are left empty or flagged**, never guessed and never in a headline: Nvidia's FY2026
+  China revenue and its quarterly China revenue where no filing or release gave it. Figures read only in
+  unofficial copies of filings (Nvidia Q2 FY2027, AMD Q2 2026) are recorded as unverified.
 - **Links** between events are *stated* when a party or the cited reporting connects them, *inferred*
   when the curators read the connection from timing and content.
-- **Tariffs** are the new 2025 headline layers, not trade-weighted averages (officials put the average at
-  about 57% before Busan and 47% after).
+- **Tariffs** are kept by legal layer (IEEPA fentanyl and reciprocal, Section 122, Section 301 lines on
+  magnets and graphite, Section 232 on advanced chips, China's retaliatory rate). Each side's headline
+  additional rate is the sum of its general layers, computed, never typed. These are headline statutory
+  rates, not trade-weighted averages (officials put the average at about 57% before Busan and 47% after).
+  Threatened and announced-but-never-implemented rates are kept and marked.
+- **How far the record reaches.** Moves are curated densely to the coverage end shown at the top of
+  every page; sources searched after it were nearly silent, so later moves may be missing. A scheduled
+  date after the coverage end that has passed is shown as "passed; outcome not in the data", never as
+  still suspended and never as ended.
+- **Two-month figures stay whole.** China Customs reported January and February 2026 magnet exports as
+  one figure; it is one row and one bar, never split by guesswork.
+- **USGS editions.** Each Mineral Commodity Summaries edition revises the year before; both editions
+  are kept (the edition is part of a row's identity) and the Supply page says which one it shows.
 - **Month-only dates** (June 2019, October 2023, late May 2025) are drawn at mid-month.
 """
 )

@@ -3,7 +3,8 @@
 import streamlit as st
 
 from chipsmag import charts, metrics
-from chipsmag.filters import apply_dates, apply_to_events
+from chipsmag.filters import apply_periods, apply_to_events
+from chipsmag.text import md_escape
 from components import data, fixed, layout, sources, urlbind
 from components.data import dataset, dated_events, require
 from components.registry import param
@@ -19,23 +20,43 @@ f = layout.filters()
 
 # 1. Rare earths by country.
 st.subheader("Rare earths by country")
-view = st.radio(
+editions = list(param(ds, "edition").options)
+u1, u2 = st.columns([1, 1])
+view = u1.radio(
     "USGS view",
     ["mining", "reserves"],
     horizontal=True,
     key="usgs",
     bind="query-params",
-    help="Mine production (2023 and 2024) or reserves, in tonnes of rare-earth-oxide equivalent.",
+    help="Mine production (the two years an edition gives) or reserves, in tonnes of rare-earth-oxide equivalent.",
 )
 urlbind.register(param(ds, "usgs"), view, "mining")
-tonnages = fixed.usgs_tonnages(ds, view)
-st.vega_lite_chart(fixed.usgs_country_spec(ds, view), key="sp_usgs")
-sources.caption(
-    ds,
-    [*metrics.sources_of(tonnages), "usgs_mcs2025_release"],
-    "China's figure is its production quota and excludes undocumented output. Several countries' figures are "
-    "USGS estimates based on China's import data. Filters do not apply (annual data).",
+edition = u2.radio(
+    "USGS edition",
+    editions,
+    horizontal=True,
+    key="edition",
+    bind="query-params",
+    help="Each edition of the Mineral Commodity Summaries revises the year before and estimates the latest "
+    "year. Both editions are kept; the newest is shown first.",
 )
+urlbind.register(param(ds, "edition"), edition, editions[0] if editions else None)
+tonnages = fixed.usgs_tonnages(ds, view, edition)
+if tonnages.empty:
+    layout.empty_state("USGS rows for this view")
+else:
+    years = ", ".join(str(y) for y in sorted(tonnages["year"].unique()))
+    st.markdown(
+        f"Showing **USGS Mineral Commodity Summaries {md_escape(str(edition)[4:])}**, {md_escape(view)} for {years}."
+    )
+    st.vega_lite_chart(fixed.usgs_country_spec(ds, view, edition), key="sp_usgs")
+    sources.caption(
+        ds,
+        metrics.sources_of(tonnages),
+        "China's figure is its production quota and excludes undocumented output. Several countries' figures are "
+        "USGS estimates. The latest year of an edition is an estimate that the next edition revises. Filters do not "
+        "apply (annual data).",
+    )
 
 # 2. China's share per stage, per source.
 st.subheader("China's share depends on the stage")
@@ -60,19 +81,27 @@ st.dataframe(
 # 3. Monthly magnet exports with magnet-lever events.
 st.subheader("China's rare-earth magnet exports, month by month")
 layout.filtered_line(f, actor_names, "months and event markers")
-exports = apply_dates(t["magnet_exports"], "month", f, fmt="%Y-%m")
+exports = apply_periods(t["magnet_exports"], f)
 if exports.empty:
     layout.empty_state("months of export data")
 else:
-    first, last = exports["month"].min(), exports["month"].max()
+    first, last = exports["period_start"].min(), exports["period_end"].max()
     marks = apply_to_events(dated_events(ds), f)
     marks = marks[(marks["lever"] == "magnets") & (marks["date"].str[:7] >= first) & (marks["date"].str[:7] <= last)]
     st.vega_lite_chart(charts.magnet_exports_chart(exports, marks), key="sp_magnets")
+    combined = exports[exports["period_start"] != exports["period_end"]]
+    spans = ", ".join(
+        charts.period_label(a, b) for a, b in zip(combined["period_start"], combined["period_end"], strict=True)
+    )
+    note = "Light grey: computed. n/a: a month not known on its own."
+    if spans:
+        note += f" A wide bar is one figure reported for several months together ({spans}): it is never split."
+    newest = charts.period_label(exports["period_start"].iloc[-1], exports["period_end"].iloc[-1])
     sources.caption(
         ds,
         metrics.sources_of(exports),
-        "Light grey: computed (April). n/a: February and March are not known separately (together about 8,907 t). "
-        "Do not compare with Bloomberg's broader 'rare-earth products' series.",
+        f"{note} Last reported period: {newest}; later months are not in the data. Do not compare with the "
+        "broader 'rare earths' or 'rare-earth products' customs series.",
     )
     layout.download(exports, "magnet_exports_filtered", "Download these months (CSV)", "sp_dl")
 

@@ -367,9 +367,12 @@ LINKAGE_AXIS_WIDTH = 110  # px: both linkage charts reserve it for their y axis,
 
 
 def linkage_domain(events: pd.DataFrame, period: str) -> list[str]:
-    """The x range both linkage charts share: 2025 (with a margin), or every event's date."""
-    if period == "2025" or events.empty:
-        return ["2024-11-15", "2026-01-15"]
+    """The x range both linkage charts share: one year (with a margin), or every event's date."""
+    if period.isdigit():
+        year = int(period)
+        return [f"{year - 1}-11-15", f"{year + 1}-01-15"]
+    if events.empty:
+        return ["2018-01-01", pd.Timestamp.today().strftime("%Y-%m-%d")]
     first, last = events["plot_date"].min(), events["plot_date"].max()
     return [(first - pd.Timedelta(days=30)).strftime("%Y-%m-%d"), (last + pd.Timedelta(days=30)).strftime("%Y-%m-%d")]
 
@@ -524,65 +527,133 @@ def linkage_chart(events: pd.DataFrame, links: pd.DataFrame, selected: str | Non
     return _vl("Chips for magnets: moves and the links between them", layers, lines, height=560)
 
 
-def tariff_chart(tariffs: pd.DataFrame, domain: list[str]) -> dict:
-    """The additional 2025 tariff rates as steps (US on China, China on US) and the threatened,
-    never imposed rate as a cross; x range shared with ``linkage_chart``."""
-    rows = tariffs.sort_values("effective_date", kind="stable")
-    columns = ("status", "effective_date", "us_rate_pct", "china_rate_pct", "computed", "trigger", "note")
-    steps, threats = [], []
-    for status, day, us, cn, computed, trigger, note in _rows(rows, *columns):
-        for side, rate in (("US on China", us), ("China on US", cn)):
-            if pd.isna(rate):
+TARIFF_SERIES = {
+    "US on China: headline additional rate": SIDE_COLORS["US"],
+    "China on US: headline additional rate": SIDE_COLORS["China"],
+    "US on named products (each layer)": "#56B4E9",
+}
+TARIFF_MARKS = {"threatened": "Threatened, never imposed", "announced": "Announced, not implemented"}
+
+
+def tariff_chart(
+    lines: pd.DataFrame, tariffs: pd.DataFrame, layers: pd.DataFrame, domain: list[str], end: str | None = None
+) -> dict:
+    """Tariffs by legal layer on the linkage chart's time axis: each side's headline additional
+    rate (the sum of its general layers, from ``metrics.tariff_lines``) as steps; product-line
+    layers (Section 301 magnets and graphite, Section 232 chips) as thin dashed steps, each
+    labelled; threatened and announced rates as marks; a '?' where a scheduled end passed with no
+    recorded outcome (the step stops there). ``end`` is where known steps stop (the coverage end)."""
+    stop = end or domain[1]
+    meta = layers.set_index("id")
+    steps, marks, unknown = [], [], []
+    labels = {"US": "US on China: headline additional rate", "CN": "China on US: headline additional rate"}
+    for side, side_rows in lines.groupby("side", sort=False):
+        series = labels[side]
+        last = None
+        for day, rate, comps, trigger, computed, is_unknown in _rows(
+            side_rows, "day", "rate", "components", "trigger", "computed", "unknown"
+        ):
+            if is_unknown:
+                if last is not None:
+                    steps.append({**last, "day": day})
+                unknown.append({"day": day, "series": series, "why": trigger, "rate": last["rate"] if last else 0})
+                last = None
                 continue
-            row = {
+            last = {
                 "day": day,
-                "rate": float(rate),
-                "series": f"Tariff: {side}",
-                "computed": "computed" if computed else "reported",
+                "rate": rate,
+                "series": series,
+                "why": f"{trigger} ({comps})",
+                "figure": "sum of layers" if computed else "stated",
             }
-            if status == "in_force":
-                steps.append({**row, "why": trigger})
-            elif status == "threatened" and side == "US on China":
-                threats.append({**row, "series": "Threatened, never imposed", "why": note})
-    series = {
-        "Tariff: US on China": SIDE_COLORS["US"],
-        "Tariff: China on US": SIDE_COLORS["China"],
-        "Threatened, never imposed": "#333333",
-    }
+            steps.append(last)
+        if last is not None and stop > last["day"]:
+            steps.append({**last, "day": stop})
+    product = tariffs[
+        (tariffs["layer"].map(meta["scope"]) == "product_lines") & (tariffs["status"] == "in_force")
+    ].sort_values("effective_date", kind="stable")
+    product_steps = []
+    for layer, rows in product.groupby("layer", sort=True):
+        name = meta.at[layer, "name"]
+        for day, rate, trigger in _rows(rows, "effective_date", "rate_pct", "trigger"):
+            product_steps.append({"day": day, "rate": rate, "layer": layer, "name": name, "why": trigger})
+        if stop > product_steps[-1]["day"]:
+            product_steps.append({**product_steps[-1], "day": stop})
+    for status, label in TARIFF_MARKS.items():
+        for layer, day, rate, note, trigger in _rows(
+            tariffs[tariffs["status"] == status], "layer", "effective_date", "rate_pct", "note", "trigger"
+        ):
+            marks.append(
+                {"day": day, "rate": rate, "series": label, "why": f"{meta.at[layer, 'name']}: {trigger}. {note}"}
+            )
     x = _linkage_x(domain)
     y = {
         "field": "rate",
         "type": "quantitative",
-        "title": "%",
+        "title": "additional tariff, %",
         "axis": {"minExtent": LINKAGE_AXIS_WIDTH, "maxExtent": LINKAGE_AXIS_WIDTH, "gridColor": "#eeeeee"},
     }
-    encoding = {
-        "x": x,
-        "y": y,
-        "color": _series_color(series),
-        "tooltip": [
-            {"field": "series", "title": "Rate"},
-            {"field": "rate", "type": "quantitative", "title": "%"},
-            {"field": "day", "title": "From"},
-            {"field": "computed", "title": "Figure"},
-            {"field": "why", "title": "Why"},
-        ],
-    }
-    layers = [
+    tooltip = [
+        {"field": "series", "title": "Rate"},
+        {"field": "rate", "type": "quantitative", "title": "%"},
+        {"field": "day", "title": "From"},
+        {"field": "why", "title": "Why"},
+    ]
+    colors = {**TARIFF_SERIES, TARIFF_MARKS["threatened"]: "#333333", TARIFF_MARKS["announced"]: "#777777"}
+    encoding = {"x": x, "y": y, "color": _series_color(colors), "tooltip": tooltip}
+    layers_out = [
         {
-            "mark": {"type": "line", "interpolate": "step-after", "point": True, "strokeWidth": 2, "clip": True},
-            "encoding": encoding,
+            "mark": {"type": "line", "interpolate": "step-after", "point": True, "strokeWidth": 2.5, "clip": True},
+            "encoding": {**encoding, "detail": {"field": "series"}},
         }
     ]
-    if threats:
-        layers.append(
+    if product_steps:
+        pdata = pd.DataFrame(product_steps).assign(series=list(TARIFF_SERIES)[2])
+        pdata["label"] = [f"{n} {r:g}%" for n, r in _rows(pdata, "name", "rate")]
+        ends = pdata.groupby("layer", sort=False).tail(1)
+        layers_out += [
             {
-                "data": {"values": threats},
-                "mark": {"type": "point", "shape": "cross", "size": 120, "strokeWidth": 2, "clip": True},
+                "data": {"values": _records(pdata)},
+                "mark": {"type": "line", "interpolate": "step-after", "strokeDash": [5, 3], "strokeWidth": 1.5},
+                "encoding": {
+                    **encoding,
+                    "detail": {"field": "layer"},
+                    "tooltip": [{"field": "name", "title": "Layer"}, *tooltip[1:]],
+                },
+            },
+            {
+                "data": {"values": _records(ends)},
+                "mark": {"type": "text", "align": "right", "dy": -7, "fontSize": 10, "color": "#1f6f99"},
+                "encoding": {"x": x, "y": y, "text": {"field": "label"}},
+            },
+        ]
+    if marks:
+        layers_out.append(
+            {
+                "data": {"values": marks},
+                "mark": {"type": "point", "shape": "cross", "size": 130, "strokeWidth": 2, "clip": True},
                 "encoding": encoding,
             }
         )
-    return _vl("Additional tariff rates (%)", layers, pd.DataFrame(steps), height=300)
+    if unknown:
+        layers_out.append(
+            {
+                "data": {"values": [{**u, "label": "? outcome not in the data"} for u in unknown]},
+                "mark": {"type": "text", "align": "left", "dx": 3, "dy": -8, "fontSize": 11, "fontWeight": "bold"},
+                "encoding": {
+                    "x": x,
+                    "y": y,
+                    "text": {"field": "label"},
+                    "color": {"value": "#555555"},
+                    "tooltip": [
+                        {"field": "series", "title": "Rate"},
+                        {"field": "day", "title": "Scheduled"},
+                        {"field": "why", "title": "What was scheduled"},
+                    ],
+                },
+            }
+        )
+    return _vl("Additional tariffs by legal layer (%)", layers_out, pd.DataFrame(steps), height=320)
 
 
 def lever_pairs_chart(links: pd.DataFrame, events: pd.DataFrame) -> dict:
@@ -618,13 +689,11 @@ def lever_pairs_chart(links: pd.DataFrame, events: pd.DataFrame) -> dict:
     return _vl("Links by lever: which kind of move answered which", [layer], data, height={"step": 34})
 
 
-def chain_events(events: pd.DataFrame, links: pd.DataFrame) -> pd.DataFrame:
-    """The 2025 events (with plot_date) that a link connects, in date order."""
-    in_2025 = events[
-        (events["plot_date"] >= pd.Timestamp("2025-01-01")) & (events["plot_date"] < pd.Timestamp("2026-01-01"))
-    ]
+def chain_events(events: pd.DataFrame, links: pd.DataFrame, year: str) -> pd.DataFrame:
+    """The events (with plot_date) of one year that a link connects, in date order."""
+    in_year = events[events["plot_date"].dt.year == int(year)]
     ids = set(links["from_event"]) | set(links["to_event"])
-    return in_2025[ids_in(in_2025["id"], ids)].sort_values("plot_date")
+    return in_year[ids_in(in_year["id"], ids)].sort_values("plot_date")
 
 
 def _day(dates: pd.Series) -> list[str]:
@@ -657,8 +726,8 @@ def _event_rows(events: pd.DataFrame) -> pd.DataFrame:
     return rows
 
 
-def chain_chart(chain: pd.DataFrame) -> dict:
-    """A compact view of the 2025 chain (from ``chain_events``) as Vega-Lite: one row per event,
+def chain_chart(chain: pd.DataFrame, year: str) -> dict:
+    """A compact view of one year's chain (from ``chain_events``) as Vega-Lite: one row per event,
     the first MAX_CHAIN_EVENTS of them, each labelled with its title."""
     data = _event_rows(chain.head(MAX_CHAIN_EVENTS))
     encoding = {
@@ -666,7 +735,7 @@ def chain_chart(chain: pd.DataFrame) -> dict:
             "field": "day",
             "type": "temporal",
             "title": None,
-            "scale": {"domain": ["2025-03-15", "2026-03-31"]},
+            "scale": {"domain": [f"{year}-01-01", f"{int(year) + 1}-03-31"]},
             "axis": {"format": "%b %Y", "gridColor": "#eeeeee"},
         },
         "y": {"field": "id", "type": "nominal", "sort": data["id"].tolist(), "axis": None},
@@ -688,7 +757,7 @@ def chain_chart(chain: pd.DataFrame) -> dict:
             "encoding": {**encoding, "text": {"field": "title"}},
         },
     ]
-    return _vl("The 2025 chain of moves (linked events only)", layers, data, height={"step": 28})
+    return _vl(f"The {year} chain of moves (linked events only)", layers, data, height={"step": 28})
 
 
 # ---------------------------------------------------------------------------
@@ -865,8 +934,8 @@ QUARTER_SERIES = {
 
 
 def revenue_quarters_chart(quarters: pd.DataFrame, marks: dict[str, pd.DataFrame] | None = None) -> dict:
-    """Nvidia's FY2026 quarters as Vega-Lite: total, Data Center and China side by side, each
-    labelled with its value or 'unverified'; chip export-control events above the quarters."""
+    """Nvidia's quarters as Vega-Lite: total, Data Center and China side by side, each labelled
+    with its value or 'unverified' (never drawn); chip export-control events above the quarters."""
     names = {"total": "Total", "data_center": "Data Center", "china_incl_hk": "China incl. Hong Kong"}
     periods = list(dict.fromkeys(quarters["fiscal_period"]))
     shown = quarters[quarters["metric"].isin(list(names))]
@@ -914,7 +983,8 @@ def revenue_quarters_chart(quarters: pd.DataFrame, marks: dict[str, pd.DataFrame
         *_period_event_layers(marks or {}, totals.to_dict(), x),
     ]
     # The height holds the plot and the legend under it (Streamlit fits the whole chart to it).
-    return _vl("Nvidia FY2026 quarters: total, Data Center and China", layers, bars, height=480)
+    span = f"{periods[0]} to {periods[-1]}" if periods else ""
+    return _vl(f"Nvidia by quarter, {span}: total, Data Center and China", layers, bars, height=480)
 
 
 # ---------------------------------------------------------------------------
@@ -929,14 +999,34 @@ MAGNET_SERIES = {
 }
 
 
+def period_label(start: str, end: str) -> str:
+    """'2026-03' -> 'Mar 2026'; a period of several months -> 'Jan-Feb 2026 (one figure)'."""
+    first, last = pd.Timestamp(start + "-01"), pd.Timestamp(end + "-01")
+    if start == end:
+        return first.strftime("%b %Y")
+    lead = first.strftime("%b") if first.year == last.year else first.strftime("%b %Y")
+    return f"{lead}-{last.strftime('%b %Y')} (one figure)"
+
+
 def magnet_exports_chart(exports: pd.DataFrame, events: pd.DataFrame) -> dict:
-    """Monthly exports as Vega-Lite: bars for all destinations (left axis), a line for the US
-    (right axis), 'n/a' where a month is not known, and the magnet-lever events on top."""
+    """Exports per reported period as Vega-Lite: bars for all destinations (left axis), a line for
+    the US (right axis), 'n/a' where a month is not known, and the magnet-lever events on top. A
+    period reported as one figure for several months is one bar as wide as its months, labelled
+    so; it is never split."""
     reported, computed, to_us = MAGNET_SERIES
+    starts = pd.to_datetime(exports["period_start"] + "-01")
+    ends = pd.to_datetime(exports["period_end"] + "-01") + pd.offsets.MonthEnd(0)
     months = pd.DataFrame(
         {
-            "month": exports["month"].tolist(),
-            "mid": [f"{m}-15" for m in exports["month"]],
+            "month": [period_label(a, b) for a, b in _rows(exports, "period_start", "period_end")],
+            "mid": _day(starts + (ends - starts) / 2),
+            "x0": _day(starts + pd.Timedelta(days=4)),
+            "x1": _day(ends - pd.Timedelta(days=4)),
+            "several": (exports["period_start"] != exports["period_end"]).tolist(),
+            "span": [
+                f"{(b.year - a.year) * 12 + b.month - a.month + 1} months, one figure"
+                for a, b in zip(starts, ends, strict=True)
+            ],
             "tonnes_total": exports["tonnes_total"].tolist(),
             "total_status": exports["total_status"].tolist(),
             "series": [computed if s == "computed" else reported for s in exports["total_status"]],
@@ -946,21 +1036,28 @@ def magnet_exports_chart(exports: pd.DataFrame, events: pd.DataFrame) -> dict:
     )
     x = {"field": "mid", "type": "temporal", "title": None, "axis": {"format": "%b %Y", "gridColor": "#eeeeee"}}
     tooltip = [
-        {"field": "month", "title": "Month"},
+        {"field": "month", "title": "Period"},
         {"field": "tonnes_total", "type": "quantitative", "format": ",.0f", "title": "All destinations (t)"},
         {"field": "total_status", "title": "Status"},
         {"field": "tonnes_to_us", "type": "quantitative", "format": ",.1f", "title": "To the US (t)"},
     ]
+    y_total = {"field": "tonnes_total", "type": "quantitative", "title": "tonnes, all destinations"}
     bars_and_line = {
         "layer": [
             {
-                "mark": {"type": "bar", "width": {"band": 0.7}},
+                "mark": {"type": "bar"},
                 "encoding": {
-                    "x": x,
-                    "y": {"field": "tonnes_total", "type": "quantitative", "title": "tonnes, all destinations"},
+                    "x": {**x, "field": "x0"},
+                    "x2": {"field": "x1"},
+                    "y": y_total,
                     "color": _series_color(MAGNET_SERIES),
                     "tooltip": tooltip,
                 },
+            },
+            {
+                "transform": [{"filter": "datum.several"}],
+                "mark": {"type": "text", "baseline": "bottom", "dy": -3, "fontSize": 10, "color": "#444444"},
+                "encoding": {"x": x, "y": y_total, "text": {"field": "span"}},
             },
             {
                 "mark": {"type": "line", "point": True, "strokeWidth": 2},
@@ -1019,7 +1116,7 @@ def magnet_exports_chart(exports: pd.DataFrame, events: pd.DataFrame) -> dict:
                 },
             ]
         layers.append({"data": {"values": _records(marks)}, "layer": event_layers})
-    title = "China's rare-earth magnet exports by month, with magnet-lever events"
+    title = "China's rare-earth magnet exports per reported period, with magnet-lever events"
     return _vl(title, layers, months, height=380, resolve={"scale": {"y": "independent"}})
 
 
@@ -1212,13 +1309,13 @@ def _vl(title: str, layers: list[dict], data: pd.DataFrame, **extra) -> dict:
 
 
 def usgs_country_chart(tonnages: pd.DataFrame, stage: str) -> dict:
-    """Tonnes per country, one bar per year (2023 grey, 2024 blue)."""
+    """Tonnes per country of one USGS edition, one bar per year (earlier grey, later blue)."""
     data = tonnages[["country_name", "year", "value", "share_pct", "status"]].copy()
     data["year"] = data["year"].astype(str)
     unit = "t rare-earth oxide"
-    title = "Rare-earth mine production by country (USGS MCS 2025)"
-    if stage == "reserves":
-        title = "Rare-earth reserves by country (USGS MCS 2025)"
+    edition = tonnages["edition"].iloc[0] if len(tonnages) else ""
+    what = "reserves" if stage == "reserves" else "mine production"
+    title = f"Rare-earth {what} by country (USGS {edition})"
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "title": vega_title(title),

@@ -50,10 +50,12 @@ def with_plot_dates(events: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def date_bounds(events: pd.DataFrame) -> tuple[dt.date, dt.date]:
+def date_bounds(events: pd.DataFrame, searched_to: dt.date | None = None) -> tuple[dt.date, dt.date]:
+    """From the first event's month to the last event, or to the date sources were searched to
+    where that is later (so the stretch with no recorded moves stays in view)."""
     dates = (events if "plot_date" in events else with_plot_dates(events))["plot_date"]
-    first = dates.min().date()
-    return dt.date(first.year, first.month, 1), dates.max().date()
+    first, last = dates.min().date(), dates.max().date()
+    return dt.date(first.year, first.month, 1), max(last, searched_to) if searched_to else last
 
 
 def apply_to_events(events: pd.DataFrame, f: Filters) -> pd.DataFrame:
@@ -92,6 +94,15 @@ def apply_dates(frame: pd.DataFrame, column: str, f: Filters, fmt: str | None = 
     else:
         keep = (dates.dt.date >= f.start) & (dates.dt.date <= f.end)
     return frame[keep]
+
+
+def apply_periods(
+    frame: pd.DataFrame, f: Filters, start: str = "period_start", end: str = "period_end"
+) -> pd.DataFrame:
+    """Rows whose period (YYYY-MM months, first to last) overlaps the filter's range."""
+    first = pd.to_datetime(frame[start], format="%Y-%m")
+    last = pd.to_datetime(frame[end], format="%Y-%m") + pd.offsets.MonthEnd(0)
+    return frame[(last.dt.date >= f.start) & (first.dt.date <= f.end)]
 
 
 def apply_to_claims(claims: pd.DataFrame, f: Filters) -> pd.DataFrame:

@@ -16,6 +16,7 @@ Reading a table goes through three steps, each reporting every problem it finds:
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import hashlib
 import io
 import json
@@ -71,6 +72,7 @@ class Dataset:
     version: str = ""
     as_of: str = ""
     broken: set[str] = field(default_factory=set)
+    coverage: Coverage | None = None
 
     def issues_for(self, name: str) -> list[DataIssue]:
         path = self.resource(name)["path"]
@@ -253,12 +255,14 @@ def _value_or_share(df: pd.DataFrame) -> pd.Series:
 
 
 SHARE_TOLERANCE_PCT = 1.0  # rounding in published shares
+# One published set of figures: the same mineral, stage and year, from the same edition and source.
+SUPPLY_GROUP = ["mineral", "stage", "year", "edition", "source_ids"]
 
 
 def _shares_sum(df: pd.DataFrame) -> pd.Series:
-    """Country shares of one mineral/stage/year from one source sum to at most 100."""
+    """Country shares of one mineral/stage/year from one edition and source sum to at most 100."""
     shares = df[df["share_pct"].notna() & ~df["country"].isin(["WORLD"])]
-    totals = shares.groupby(["mineral", "stage", "year", "source_ids"])["share_pct"].transform("sum")
+    totals = shares.groupby(SUPPLY_GROUP, dropna=False)["share_pct"].transform("sum")
     ok = pd.Series(True, index=df.index)
     ok.loc[shares.index] = totals <= 100 + SHARE_TOLERANCE_PCT
     return ok
@@ -268,9 +272,9 @@ WORLD_TOLERANCE = 0.03  # USGS rounds the world total; country figures may excee
 
 
 def _countries_sum_to_world(df: pd.DataFrame) -> pd.Series:
-    """Country tonnages of one mineral/stage/year/source do not exceed the world total."""
-    qty = df[df["value"].notna() & df["unit"].notna()]
-    keys = ["mineral", "stage", "year", "source_ids"]
+    """Country tonnages of one mineral/stage/year/edition/source do not exceed the world total."""
+    qty = df[df["value"].notna() & df["unit"].notna()].assign(edition=df["edition"].fillna(""))
+    keys = SUPPLY_GROUP
     world = qty[qty["country"] == "WORLD"].set_index(keys)["value"]
     countries = qty[qty["country"] != "WORLD"]
     sums = countries.groupby(keys)["value"].sum()
@@ -282,6 +286,30 @@ def _countries_sum_to_world(df: pd.DataFrame) -> pd.Series:
         rows = countries[[tuple(r) in bad_keys for r in countries[keys].itertuples(index=False)]]
         ok.loc[rows.index] = False
     return ok
+
+
+def _supply_identity(df: pd.DataFrame) -> pd.Series:
+    """No two rows give the same figure: mineral, stage, country, year, edition and source."""
+    keys = df[["mineral", "stage", "country", "year", "edition", "source_ids"]].astype("string").fillna("")
+    return ~keys.duplicated(keep=False)
+
+
+def _period_order(df: pd.DataFrame) -> pd.Series:
+    both = df["period_start"].notna() & df["period_end"].notna()
+    return ~both | (df["period_end"] >= df["period_start"])
+
+
+def _periods_apart(df: pd.DataFrame) -> pd.Series:
+    """A period starts after the previous one (by start) ends: no month is counted twice."""
+    rows = df[df["period_start"].notna() & df["period_end"].notna()].sort_values("period_start")
+    previous_end = rows["period_end"].shift()
+    ok = pd.Series(True, index=df.index)
+    ok.loc[rows.index] = previous_end.isna() | (rows["period_start"] > previous_end)
+    return ok
+
+
+def _rate_unless_lapse(df: pd.DataFrame) -> pd.Series:
+    return (df["status"] == "lapse_scheduled") == df["rate_pct"].isna()
 
 
 TABLE_CHECKS = {
@@ -320,8 +348,34 @@ TABLE_CHECKS = {
         "value",
         "country values of one mineral, stage, year and source add up to more than the WORLD row",
     ),
-    # Checked across tables in _check_references, listed here so the descriptor can name it.
+    "supply_row_identity": (
+        _supply_identity,
+        "edition",
+        "another row gives the same mineral, stage, country, year, edition and source",
+    ),
+    "period_end_not_before_start": (
+        _period_order,
+        "period_end",
+        "period_end must not be before period_start",
+    ),
+    "periods_do_not_overlap": (
+        _periods_apart,
+        "period_start",
+        "this period overlaps the period before it: a month must not be counted twice",
+    ),
+    "rate_present_unless_lapse_scheduled": (
+        _rate_unless_lapse,
+        "rate_pct",
+        "a rate is required unless the status is lapse_scheduled, and a lapse_scheduled row has none",
+    ),
+    # Checked across tables in _check_references, listed here so the descriptor can name them.
     "link_goes_forward_in_time": (None, "to_event", "a link must not point back in time"),
+    "deadline_in_coverage_has_outcome": (
+        None,
+        "outcome_event",
+        "this date is on or before the coverage end (curated_to in data/datapackage.json): "
+        "name the event that records its outcome",
+    ),
 }
 
 
@@ -507,6 +561,71 @@ def _check_references(frames: dict, lines: dict, descriptor: dict) -> list[DataI
                         TABLE_CHECKS["link_goes_forward_in_time"][2],
                     )
                 )
+        if "deadline_in_coverage_has_outcome" in res.get("x_checks", []):
+            end = coverage_of(descriptor).curated_to
+            if end is not None:
+                passed = (df["date"].fillna("9999") <= end.isoformat()) & df["outcome_event"].isna()
+                for idx in passed[passed].index:
+                    issues.append(
+                        DataIssue(
+                            file,
+                            int(lines[res["name"]][idx]),
+                            "outcome_event",
+                            None,
+                            TABLE_CHECKS["deadline_in_coverage_has_outcome"][2],
+                        )
+                    )
+    return issues
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """How far the record reaches: moves are curated densely to ``curated_to``; sources were
+    searched to ``searched_to`` and were nearly silent in between."""
+
+    curated_to: dt.date | None
+    searched_to: dt.date | None
+    description: str = ""
+
+
+def coverage_of(descriptor: dict) -> Coverage:
+    """The descriptor's ``x_coverage``, with unreadable dates as None (``coverage_issues`` names them)."""
+    raw = descriptor.get("x_coverage") or {}
+
+    def day(key: str) -> dt.date | None:
+        value = raw.get(key)
+        try:
+            return dt.date.fromisoformat(value) if isinstance(value, str) and _DAY.match(value) else None
+        except ValueError:
+            return None
+
+    return Coverage(day("curated_to"), day("searched_to"), str(raw.get("description", "")))
+
+
+def coverage_issues(descriptor: dict) -> list[DataIssue]:
+    """x_coverage must give curated_to and searched_to as real dates, in that order."""
+    file = f"data/{DESCRIPTOR}"
+    raw = descriptor.get("x_coverage")
+    if not isinstance(raw, dict):
+        return [DataIssue(file, None, "x_coverage", None, "missing: give curated_to and searched_to (YYYY-MM-DD)")]
+    cov = coverage_of(descriptor)
+    issues = []
+    for key in ("curated_to", "searched_to"):
+        if getattr(cov, key) is None:
+            value = raw.get(key)
+            issues.append(
+                DataIssue(
+                    file,
+                    None,
+                    f"x_coverage.{key}",
+                    None if value is None else str(value),
+                    "must be a real date (YYYY-MM-DD)",
+                )
+            )
+    if cov.curated_to and cov.searched_to and cov.curated_to > cov.searched_to:
+        issues.append(
+            DataIssue(file, None, "x_coverage.curated_to", cov.curated_to.isoformat(), "must not be after searched_to")
+        )
     return issues
 
 
@@ -532,6 +651,7 @@ def load_dataset(data_dir: Path | str = DEFAULT_DATA_DIR) -> Dataset:
             frames[res["name"]] = df
             lines[res["name"]] = line_numbers
     issues += _check_references(frames, lines, descriptor)
+    issues += coverage_issues(descriptor)
     broken = {res["name"] for res in descriptor["resources"] if any(i.file == f"data/{res['path']}" for i in issues)}
     tables = {name: df for name, df in frames.items() if name not in broken}
     sources = tables.get("sources")
@@ -545,4 +665,5 @@ def load_dataset(data_dir: Path | str = DEFAULT_DATA_DIR) -> Dataset:
         version=data_version(data_dir, descriptor),
         as_of=as_of,
         broken=broken,
+        coverage=coverage_of(descriptor),
     )

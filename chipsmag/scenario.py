@@ -76,6 +76,7 @@ PRESETS = {
     "April 2025 ban persists": replace(Assumptions(), licence_pct=0.0),
     "July 2025 resumption, 15% fee": Assumptions(),
     "December 2025 H200 at 25%": replace(Assumptions(), licence_start="Q4 FY2026", fee_pct=25.0),
+    "January 2026 H200 rule, 25% duty": replace(Assumptions(), licence_start="Q1 FY2027", fee_pct=25.0),
 }
 DEFAULT_PRESET = "July 2025 resumption, 15% fee"
 PRESET_NOTES = {
@@ -84,6 +85,12 @@ PRESET_NOTES = {
     "by Beijing from Q3 (E48).",
     "December 2025 H200 at 25%": "Licences for H200 from Q4 FY2026 with a 25% fee (E59); uptake as in the "
     "default. No source gives H200-specific demand, so the serviceable share is unchanged.",
+    "January 2026 H200 rule, 25% duty": "The BIS rule of 2026-01-13 (case-by-case "
+    "review, effective 2026-01-15) with the 25% collected as a Section 232 duty on the chips' import into the US "
+    "for testing, modelled as a 25% fee; licences still in review in February 2026, so licensed sales start in "
+    "Q1 FY2027. Beijing first blocked H200 at customs, then approved named buyers: uptake stays at the "
+    "discouraged default, since no source gives a rationed share. Serviceable share unchanged (no H200-specific "
+    "demand figure).",
 }
 
 
@@ -205,11 +212,20 @@ def tornado(a: Assumptions) -> pd.DataFrame:
     return pd.DataFrame(rows).sort_values("swing", ascending=True).reset_index(drop=True)
 
 
-# Sourced actuals for the back-test: what H20-class sales to China were, per quarter.
+# Sourced actuals for the back-test: what H20- and H200-class sales to China were, per quarter, and
+# whether the defaults were calibrated on that quarter (in-sample) or not (out-of-sample).
 BACKTEST = (
-    ("Q1 FY2026", "claims", "C12", "H20 sales of $4.6B before the rule; $2.5B more could not ship (C09)."),
-    ("Q2 FY2026", "events", "E49", "'No H20 sales to China-based customers'."),
-    ("Q3 FY2026", "claims", "C18", "H20 sales of about $50M."),
+    ("Q1 FY2026", "claims", "C12", "H20 sales of $4.6B before the rule; $2.5B more could not ship (C09).", True),
+    ("Q2 FY2026", "events", "E49", "'No H20 sales to China-based customers'.", False),
+    ("Q3 FY2026", "claims", "C18", "H20 sales of about $50M.", True),
+    ("Q4 FY2026", "claims", "C30", "No H200 revenue from China; no data-center revenue from China (C32).", False),
+    (
+        "Q1 FY2027",
+        "events",
+        "E150",
+        "No H200 had shipped to China by mid-May 2026 (quarter ended 2026-04-26); outlook assumed none (C31).",
+        False,
+    ),
 )
 
 
@@ -218,7 +234,7 @@ def backtest(a: Assumptions, claims: pd.DataFrame) -> pd.DataFrame:
     model = run(a).set_index("quarter")
     values = claims.set_index("id")["value"]
     rows = []
-    for quarter, table, ref, note in BACKTEST:
+    for quarter, table, ref, note, in_sample in BACKTEST:
         actual = values[ref] / 1000 if table == "claims" else 0.0
         modelled = model.at[quarter, "unrestricted"] + model.at[quarter, "licensed_sales"]
         rows.append(
@@ -228,6 +244,7 @@ def backtest(a: Assumptions, claims: pd.DataFrame) -> pd.DataFrame:
                 "actual_usd_b": actual,
                 "gap_usd_b": modelled - actual,
                 "reference": ref,
+                "sample": "in-sample (defaults calibrated on it)" if in_sample else "out-of-sample",
                 "note": note,
             }
         )

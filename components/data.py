@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import gc
 import os
@@ -21,6 +22,16 @@ MAX_ISSUES_SHOWN = 25
 # Columns the app adds to the published tables (plot dates, hover and tooltip texts); never in a download.
 DERIVED_COLUMNS = ("plot_date", "when", "actor_list", "source_list")
 T = TypeVar("T")
+
+
+def today() -> dt.date:
+    """The date the dashboard reads as today: the clock, or ``CHIPSMAG_TODAY`` (YYYY-MM-DD) where a
+    test or a replay sets it."""
+    raw = os.environ.get("CHIPSMAG_TODAY", "")
+    try:
+        return dt.date.fromisoformat(raw) if raw else dt.date.today()
+    except ValueError:
+        return dt.date.today()
 
 
 def data_dir() -> Path:

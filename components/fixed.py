@@ -11,8 +11,13 @@ from components.data import per_version, source_names
 
 
 @per_version
-def usgs_tonnages(ds: Dataset, stage: str) -> pd.DataFrame:
-    return metrics.usgs_tonnages(ds.tables["supply"], stage)
+def usgs_tonnages(ds: Dataset, stage: str, edition: str | None = None) -> pd.DataFrame:
+    return metrics.usgs_tonnages(ds.tables["supply"], stage, edition)
+
+
+@per_version
+def usgs_editions(ds: Dataset) -> list[str]:
+    return metrics.usgs_editions(ds.tables["supply"])
 
 
 @per_version
@@ -36,8 +41,8 @@ def nvidia_quarters(ds: Dataset) -> pd.DataFrame:
 
 
 @per_version
-def usgs_country_spec(ds: Dataset, stage: str) -> dict:
-    return charts.usgs_country_chart(usgs_tonnages(ds, stage), stage)
+def usgs_country_spec(ds: Dataset, stage: str, edition: str | None = None) -> dict:
+    return charts.usgs_country_chart(usgs_tonnages(ds, stage, edition), stage)
 
 
 @per_version

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from chipsmag import scenario
+from chipsmag import metrics, scenario
 from chipsmag.loading import Dataset
 from chipsmag.urlstate import Param
 
@@ -63,11 +63,13 @@ def _page_params(version: str, _ds: Dataset) -> tuple[Param, ...]:
         Param("lanes", "Lanes", "one", ("lever", "side"), page="timeline"),
         Param("event", "Event", "one", tuple(events["id"]) if events is not None else (), page="timeline"),
         Param("usgs", "USGS view", "one", ("mining", "reserves"), page="supply"),
-        Param("period", "Period", "one", ("2025", "all"), page="linkage"),
+        Param("edition", "USGS edition", "one", tuple(usgs_editions(ds)), page="supply"),
+        Param("period", "Period", "one", linkage_periods(ds), page="linkage"),
         Param("relation", "Relation", "multi", RELATIONS, page="linkage"),
         Param("basis", "Basis", "multi", ("stated", "inferred"), page="linkage"),
         Param("link", "Link", "one", tuple(links["id"]) if links is not None else (), page="linkage"),
         Param("table", "Table", "one", names, page="sources"),
+        Param("chain", "Chain period", "one", linkage_periods(ds)[:-1], page="overview"),
         Param("show", "Section", "one", ("History", "Claims", "Scenario"), page="revenue"),
         Param("preset", "Scenario preset", "one", tuple(scenario.PRESETS), page="revenue"),
         *(
@@ -79,8 +81,23 @@ def _page_params(version: str, _ds: Dataset) -> tuple[Param, ...]:
     )
 
 
+def usgs_editions(ds: Dataset) -> list[str]:
+    supply = ds.tables.get("supply")
+    return [] if supply is None else metrics.usgs_editions(supply)
+
+
+def linkage_periods(ds: Dataset) -> tuple[str, ...]:
+    """Years worth opening the linkage view and the chain on, then 'all'."""
+    events, links = ds.tables.get("events"), ds.tables.get("links")
+    years = () if events is None or links is None else metrics.link_years(events, links)
+    return (*years, "all")
+
+
 def param(ds: Dataset, key: str) -> Param:
     return next(p for p in _page_params(ds.version, ds) if p.key == key)
 
 
-FALLBACK_BOUNDS = (dt.date(2018, 7, 1), dt.date(2025, 12, 31))
+def fallback_bounds(ds: Dataset) -> tuple[dt.date, dt.date]:
+    """Date bounds when the events table did not load: from the first tracked year to the coverage end."""
+    end = ds.coverage.searched_to if ds.coverage and ds.coverage.searched_to else dt.date.today()
+    return dt.date(2018, 1, 1), end

@@ -10,6 +10,10 @@ import pytest
 from chipsmag.loading import DEFAULT_DATA_DIR, load_dataset
 
 ROOT = Path(__file__).resolve().parent.parent
+# A frozen, small copy of the record as curated to early December 2025 (the first fact sheet's 59
+# events): code tests that need fixed counts and ids run on it, so curators adding rows to data/
+# never break them. Only tests/test_anchors.py checks particular rows of the curated data.
+RECORD_2025 = ROOT / "tests" / "fixtures" / "record_2025"
 
 
 @pytest.fixture(scope="session")
@@ -19,11 +23,27 @@ def dataset():
     return ds
 
 
+@pytest.fixture(scope="session")
+def record():
+    """The frozen 2025 fixture, loaded and valid."""
+    ds = load_dataset(RECORD_2025)
+    assert not ds.issues, "\n".join(map(str, ds.issues))
+    return ds
+
+
+@pytest.fixture
+def on_record(monkeypatch):
+    """Point the app at the frozen 2025 fixture (for AppTest runs that pin counts or ids)."""
+    monkeypatch.setenv("CHIPSMAG_DATA_DIR", str(RECORD_2025))
+    return RECORD_2025
+
+
 @pytest.fixture
 def data_copy(tmp_path):
-    """A writable copy of data/; returns a function that edits one table's bytes."""
+    """A writable copy of the frozen 2025 fixture (its line numbers never move); returns a function
+    that edits one table's bytes."""
     target = tmp_path / "data"
-    shutil.copytree(DEFAULT_DATA_DIR, target)
+    shutil.copytree(RECORD_2025, target)
 
     def edit(table: str, change):
         path = target / f"{table}.csv"

@@ -17,8 +17,8 @@ from chipsmag.text import csv_text, format_event_date, md_escape, md_link, usd_m
 
 
 @pytest.fixture
-def all_dates(dataset):
-    return date_bounds(dataset.tables["events"])
+def all_dates(record):
+    return date_bounds(record.tables["events"])
 
 
 def test_date_bounds_of_the_events(all_dates):
@@ -30,8 +30,8 @@ def test_month_only_events_sit_mid_month():
     assert event_plot_date("2025-04-04", "day") == pd.Timestamp("2025-04-04")
 
 
-def test_filters_narrow_events(dataset, all_dates):
-    events = dataset.tables["events"]
+def test_filters_narrow_events(record, all_dates):
+    events = record.tables["events"]
     everything = apply_to_events(events, Filters(*all_dates, bounds=all_dates))
     assert len(everything) == 59
     magnets = apply_to_events(events, Filters(*all_dates, levers=("magnets",), bounds=all_dates))
@@ -42,8 +42,8 @@ def test_filters_narrow_events(dataset, all_dates):
     assert all("nvidia" in a.split(";") for a in nvidia["actors"])
 
 
-def test_links_need_both_ends_visible(dataset):
-    links = dataset.tables["links"]
+def test_links_need_both_ends_visible(record):
+    links = record.tables["links"]
     assert len(apply_to_links(links, {"E26", "E27"})) == 1
     assert apply_to_links(links, {"E26"}).empty
 
@@ -67,8 +67,8 @@ def test_formats():
     assert usd_m(17108) == "$17.1B" and usd_m(15000) == "$15B" and usd_m(800) == "$800M"
 
 
-def test_china_share_by_stage(dataset):
-    shares = metrics.china_stage_shares(dataset.tables["supply"])
+def test_china_share_by_stage(record):
+    shares = metrics.china_stage_shares(record.tables["supply"])
     mining = shares[shares["stage"] == "mining"].set_index("year")
     assert mining.loc[2024, "share_pct"] == 69.2
     assert sorted(shares[shares["stage"] == "magnets"]["share_pct"]) == [90, 92, 95]
@@ -80,8 +80,8 @@ def test_hhi_on_a_tiny_frame():
     assert metrics.hhi(pd.Series([100.0])) == 10000
 
 
-def test_stage_concentration(dataset):
-    conc = metrics.stage_concentration(dataset.tables["supply"]).set_index("stage")
+def test_stage_concentration(record):
+    conc = metrics.stage_concentration(record.tables["supply"]).set_index("stage")
     assert not conc.at["mining", "lower_bound"]
     # By hand from USGS 2024: China 270,000 of 390,000 t is 69.2%; the others add their squares.
     usgs_2024 = {"CN": 270000, "US": 45000, "MM": 31000, "AU": 13000, "NG": 13000, "TH": 13000, "IN": 2900}
@@ -91,18 +91,18 @@ def test_stage_concentration(dataset):
     assert conc.at["magnets", "hhi_low"] == 8100 and conc.at["magnets", "hhi_high"] == 9025
 
 
-def test_nvidia_annual_series(dataset):
-    annual = metrics.nvidia_annual(dataset.tables["revenue"]).set_index("fiscal_period")
+def test_nvidia_annual_series(record):
+    annual = metrics.nvidia_annual(record.tables["revenue"]).set_index("fiscal_period")
     assert list(annual.index) == ["FY2020", "FY2021", "FY2022", "FY2023", "FY2024", "FY2025", "FY2026"]
     assert annual.at["FY2025", "china_share_pct"] == 13.1
     assert pd.isna(annual.at["FY2026", "china"]) and annual.at["FY2026", "china_status"] == "unverified"
 
 
-def test_timeline_spec_draws_every_event_once_with_its_text_as_written(dataset):
-    events = apply_to_events(dataset.tables["events"], Filters(dt.date(2018, 1, 1), dt.date(2026, 1, 1)))
+def test_timeline_spec_draws_every_event_once_with_its_text_as_written(record):
+    events = apply_to_events(record.tables["events"], Filters(dt.date(2018, 1, 1), dt.date(2026, 1, 1)))
     events.loc[events.index[0], "title"] = "<img src=x onerror=alert(1)>"
     names = {"nvidia": "<b>Nvidia</b>"}
-    spec = charts.timeline_chart(charts.with_hovers(events, names, {}), dataset.tables["actors"], "lever", "E28")
+    spec = charts.timeline_chart(charts.with_hovers(events, names, {}), record.tables["actors"], "lever", "E28")
     rows = spec["data"]["values"]
     assert sorted(r["id"] for r in rows) == sorted(events["id"])  # 59, each once
     assert {r["category_label"] for r in rows} == {
@@ -124,16 +124,16 @@ def test_timeline_spec_draws_every_event_once_with_its_text_as_written(dataset):
     assert lanes == '["Magnets", "Both (tariffs, deals)", "Chips"][datum.value]'
 
 
-def test_side_lanes(dataset):
-    events = apply_to_events(dataset.tables["events"], Filters(dt.date(2018, 1, 1), dt.date(2026, 1, 1)))
-    pos = charts.event_positions(events, "side", dataset.tables["actors"]).set_index("id")
+def test_side_lanes(record):
+    events = apply_to_events(record.tables["events"], Filters(dt.date(2018, 1, 1), dt.date(2026, 1, 1)))
+    pos = charts.event_positions(events, "side", record.tables["actors"]).set_index("id")
     assert pos.at["E27", "lane"] == "China government"
     assert pos.at["E30", "lane"] == "Companies"
     assert pos.at["E08", "lane"] == "Other governments"
 
 
-def test_linkage_spec_draws_each_link_and_the_tariff_steps(dataset):
-    t = dataset.tables
+def test_linkage_spec_draws_each_link_and_the_tariff_steps(record):
+    t = record.tables
     events = apply_to_events(t["events"], Filters(dt.date(2018, 1, 1), dt.date(2026, 1, 1)))
     links = t["links"].copy()
     links.loc[links.index[0], "evidence"] = "<script>alert(1)</script>"
@@ -149,30 +149,65 @@ def test_linkage_spec_draws_each_link_and_the_tariff_steps(dataset):
     assert rows["L17"]["route"] == f"{l17['from_event']} → {l17['to_event']}"
     assert spec["layer"][2]["params"][0]["name"] == charts.LINK_PICK
     domain = charts.linkage_domain(events, "2025")
-    tariffs = charts.tariff_chart(t["tariffs"], domain)
-    us = [r["rate"] for r in tariffs["data"]["values"] if r["series"] == "Tariff: US on China"]
-    assert us == [10, 20, 104, 145, 145, 30, 30, 20]
+    assert domain == ["2024-11-15", "2026-01-15"]
+    lines = metrics.tariff_lines(t["tariffs"], t["tariff_layers"])
+    tariffs = charts.tariff_chart(lines, t["tariffs"], t["tariff_layers"], domain, end="2025-12-08")
+    us = [r["rate"] for r in tariffs["data"]["values"] if r["series"].startswith("US on China")]
+    assert us == [10, 20, 104, 145, 30, 30, 20, 20]  # each change, then the last rate held to the end
     assert tariffs["layer"][0]["mark"]["interpolate"] == "step-after"
-    assert [r["rate"] for r in tariffs["layer"][1]["data"]["values"]] == [130]  # threatened, never imposed
+    threats = next(layer for layer in tariffs["layer"] if layer.get("mark", {}).get("shape") == "cross")
+    assert [r["rate"] for r in threats["data"]["values"]] == [100]  # threatened, never imposed
     assert tariffs["layer"][0]["encoding"]["x"]["scale"]["domain"] == domain
 
 
-def test_lever_pairs_count_every_link(dataset):
-    t = dataset.tables
+def test_tariff_lines_sum_the_general_layers_and_stop_at_an_unknown_outcome():
+    layers = pd.DataFrame(
+        {
+            "id": ["a", "b", "p", "c"],
+            "side": ["US", "US", "US", "CN"],
+            "scope": ["general", "general", "product_lines", "general"],
+            "authority": ["x"] * 4,
+            "name": ["A", "B", "P", "C"],
+            "description": ["d"] * 4,
+        }
+    )
+    rows = [
+        ("a", "2025-01-01", 10.0, "in_force"),
+        ("b", "2025-02-01", 5.0, "in_force"),
+        ("p", "2025-02-15", 25.0, "in_force"),
+        ("b", "2025-03-01", 50.0, "threatened"),
+        ("a", "2025-04-01", 0.0, "in_force"),
+        ("b", "2025-05-01", None, "lapse_scheduled"),
+        ("c", "2025-01-10", 10.0, "in_force"),
+    ]
+    tariffs = pd.DataFrame(rows, columns=["layer", "effective_date", "rate_pct", "status"]).assign(
+        computed=False, trigger="t", note="", event_ids="", source_ids="s"
+    )
+    lines = metrics.tariff_lines(tariffs, layers)
+    us = lines[lines["side"] == "US"].set_index("day")
+    assert us["rate"].iloc[:3].tolist() == [10, 15, 5]  # the product line and the threat are never summed
+    assert us.at["2025-02-01", "components"] == "A 10% + B 5%"
+    assert bool(us.at["2025-05-01", "unknown"]) and pd.isna(us.at["2025-05-01", "rate"])
+    state = metrics.tariffs_in_force(tariffs, layers, "2025-06-01").set_index("layer")
+    assert state.at["b", "status"] == "lapse_scheduled" and state.at["p", "rate_pct"] == 25
+
+
+def test_lever_pairs_count_every_link(record):
+    t = record.tables
     spec = charts.lever_pairs_chart(t["links"], t["events"])
     assert sum(r["n"] for r in spec["data"]["values"]) == len(t["links"])
 
 
-def test_claims_chart_spec(dataset):
-    spec = charts.claims_chart(dataset.tables["claims"]).to_dict()
+def test_claims_chart_spec(record):
+    spec = charts.claims_chart(record.tables["claims"]).to_dict()
     rows = next(iter(spec["datasets"].values()))
-    assert len(rows) == (dataset.tables["claims"]["unit"] == "usd_m").sum()
+    assert len(rows) == (record.tables["claims"]["unit"] == "usd_m").sum()
     fifteen = [r for r in rows if "lost sales" in r["label"]]
     assert fifteen[0]["billions"] == 15 and fifteen[0]["kind"] == "interview"
 
 
-def test_revenue_annual_spec_flags_unverified(dataset):
-    annual = metrics.nvidia_annual(dataset.tables["revenue"])
+def test_revenue_annual_spec_flags_unverified(record):
+    annual = metrics.nvidia_annual(record.tables["revenue"])
     spec = charts.revenue_annual_chart(annual)
     bars = {(r["fiscal_period"], r["series"]): r["usd_b"] for r in spec["data"]["values"]}
     assert round(bars[("FY2025", "China incl. Hong Kong")], 3) == 17.108
@@ -183,19 +218,19 @@ def test_revenue_annual_spec_flags_unverified(dataset):
     assert [r["fiscal_period"] for r in notes[0]["data"]["values"]] == ["FY2026"]
 
 
-def test_events_fall_in_the_fiscal_period_that_contains_them(dataset):
+def test_events_fall_in_the_fiscal_period_that_contains_them(record):
     from chipsmag.filters import with_plot_dates
 
-    events = with_plot_dates(dataset.tables["events"])
+    events = with_plot_dates(record.tables["events"])
     controls = events[(events["lever"] == "chips") & (events["category"] == "export_control")]
-    quarters = metrics.nvidia_quarters(dataset.tables["revenue"]).drop_duplicates("fiscal_period")
+    quarters = metrics.nvidia_quarters(record.tables["revenue"]).drop_duplicates("fiscal_period")
     marks = metrics.events_in_periods(controls, quarters.set_index("fiscal_period")["period_end"], months=3)
     assert list(marks["Q1 FY2026"]["id"]) == ["E28"]  # 2025-04-09, quarter ended 2025-04-27
     assert list(marks["Q4 FY2026"]["id"]) == ["E58", "E59"]
-    annual = metrics.nvidia_annual(dataset.tables["revenue"]).set_index("fiscal_period")["period_end"]
+    annual = metrics.nvidia_annual(record.tables["revenue"]).set_index("fiscal_period")["period_end"]
     years = metrics.events_in_periods(controls, annual, months=12)
     assert list(years["FY2023"]["id"]) == ["E06", "E07"] and "FY2022" not in years
-    spec = charts.revenue_quarters_chart(metrics.nvidia_quarters(dataset.tables["revenue"]), marks)
+    spec = charts.revenue_quarters_chart(metrics.nvidia_quarters(record.tables["revenue"]), marks)
     triangles = spec["layer"][-1]["data"]["values"]
     assert [r["fiscal_period"] for r in triangles] == ["Q1 FY2026", "Q2 FY2026", "Q3 FY2026", "Q4 FY2026"]
     assert triangles[0]["label"] == "E28" and triangles[0]["events"].startswith("E28 ")
@@ -229,16 +264,16 @@ def test_long_chart_titles_break_into_phone_width_lines_and_lose_nothing(words):
     assert all(len(line) <= charts.TITLE_LINE or " " not in line for line in lines)
 
 
-def test_long_chart_titles_are_broken_for_phones(dataset):
-    events = apply_to_events(dataset.tables["events"], Filters(dt.date(2018, 1, 1), dt.date(2026, 1, 1)))
-    spec = charts.timeline_chart(charts.with_hovers(events, {}, {}), dataset.tables["actors"], "side")
+def test_long_chart_titles_are_broken_for_phones(record):
+    events = apply_to_events(record.tables["events"], Filters(dt.date(2018, 1, 1), dt.date(2026, 1, 1)))
+    spec = charts.timeline_chart(charts.with_hovers(events, {}, {}), record.tables["actors"], "side")
     assert spec["title"] == {"text": ["Events by side (first actor),", "coloured by category"]}
     long = charts.Spec("Nvidia revenue by fiscal year, China (incl. Hong Kong) by billing location", 440)
     assert (
         long.layout["title"]["text"] == "Nvidia revenue by fiscal year,<br>China (incl. Hong Kong) by billing location"
     )
     assert long.layout["height"] == 462 and long.layout["margin"]["t"] == 72
-    usgs = charts.usgs_country_chart(metrics.usgs_tonnages(dataset.tables["supply"], "mining"), "mining")
+    usgs = charts.usgs_country_chart(metrics.usgs_tonnages(record.tables["supply"], "mining"), "mining")
     assert usgs["title"] == {"text": ["Rare-earth mine production by country", "(USGS MCS 2025)"]}
     assert charts.vega_title("Rare-earth reserves by country (USGS MCS 2025)") == (
         "Rare-earth reserves by country (USGS MCS 2025)"  # short enough: stays one string

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import subprocess
 import sys
 
 import pytest
 
-from chipsmag.loading import load_dataset
+from chipsmag.loading import DEFAULT_DATA_DIR, load_dataset, read_descriptor
 
 from .conftest import ROOT
 
@@ -117,7 +118,7 @@ CASES = [
     (
         "shares of one basis summing over 100",
         "supply",
-        lambda b: b + b"S999,rare_earths,magnets,JP,2025,,,20,exact,reported,bs_bloomberg_20250618,\n",
+        lambda b: b + b"S999,rare_earths,magnets,JP,2025,,,20,exact,reported,,bs_bloomberg_20250618,\n",
         [
             "data/supply.csv, line 50, column 'share_pct': '90': country shares of one mineral, stage, "
             "year and source add up to more than 100",
@@ -148,6 +149,70 @@ CASES = [
             "data/events.csv, line 2, column 'category': 'tarrif': must be one of: export_control, tariff, "
             "rare_earth, corporate, market, negotiation, investment"
         ],
+    ),
+    (
+        "two-month period ending before it starts",
+        "magnet_exports",
+        replace(b"2025-11,2025-11,6150", b"2025-11,2025-10,6150"),
+        [
+            "data/magnet_exports.csv, line 13, column 'period_end': '2025-10': period_end must not be before period_start"
+        ],
+    ),
+    (
+        "periods that overlap",
+        "magnet_exports",
+        replace(b"2025-10,2025-10,5473", b"2025-10,2025-11,5473"),
+        [
+            "data/magnet_exports.csv, line 13, column 'period_start': '2025-11': this period overlaps the period "
+            "before it: a month must not be counted twice"
+        ],
+    ),
+    (
+        "supply row repeated within one edition",
+        "supply",
+        lambda b: b + b"S999,rare_earths,mining,CN,2024,270000,t_reo,,exact,estimate,MCS 2025,usgs_mcs2025_ree,\n",
+        [
+            "data/supply.csv, line 3, column 'edition': 'MCS 2025': another row gives the same mineral, stage, "
+            "country, year, edition and source",
+            "data/supply.csv, line 62, column 'edition': 'MCS 2025': another row gives the same mineral, stage, "
+            "country, year, edition and source",
+        ],
+    ),
+    (
+        "edition not named like 'MCS 2026'",
+        "supply",
+        replace(b"estimate,MCS 2025,usgs", b"estimate,2025 edition,usgs"),
+        ["data/supply.csv, line 3, column 'edition': '2025 edition': must match ^[A-Za-z]+( [A-Za-z]+)* \\d{4}$"],
+    ),
+    (
+        "tariff rate missing outside a scheduled lapse",
+        "tariffs",
+        replace(b"us_ieepa_fentanyl,2025-02-04,10,in_force", b"us_ieepa_fentanyl,2025-02-04,,in_force"),
+        [
+            "data/tariffs.csv, line 2, column 'rate_pct': a rate is required unless the status is lapse_scheduled, "
+            "and a lapse_scheduled row has none"
+        ],
+    ),
+    (
+        "tariff layer not declared",
+        "tariffs",
+        replace(b"us_ieepa_fentanyl,2025-02-04", b"us_ieepa_fentanil,2025-02-04"),
+        ["data/tariffs.csv, line 2, column 'layer': 'us_ieepa_fentanil': unknown id: not in data/tariff_layers.csv"],
+    ),
+    (
+        "deadline inside the coverage with no outcome",
+        "deadlines",
+        replace(b"D03,2026-11-10", b"D03,2025-11-10"),
+        [
+            "data/deadlines.csv, line 2, column 'outcome_event': this date is on or before the coverage end "
+            "(curated_to in data/datapackage.json): name the event that records its outcome"
+        ],
+    ),
+    (
+        "deadline outcome that is not an event",
+        "deadlines",
+        replace(b"magnets,E54,,m26_frominsideasia", b"magnets,E54,E999,m26_frominsideasia"),
+        ["data/deadlines.csv, line 2, column 'outcome_event': 'E999': unknown id: not in data/events.csv"],
     ),
     (
         "required value empty",
@@ -196,7 +261,8 @@ def test_curator_command_passes_on_bundled_data():
     result = run_cli()
     assert result.returncode == 0, result.stdout + result.stderr
     lines = result.stdout.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("ok: 9 tables, ")
+    tables = len(read_descriptor(DEFAULT_DATA_DIR)["resources"])
+    assert len(lines) == 1 and lines[0].startswith(f"ok: {tables} tables, ")
 
 
 def test_curator_command_lists_every_issue_and_fails(data_copy):
@@ -215,3 +281,28 @@ def test_curator_command_on_a_folder_without_descriptor(tmp_path):
     result = run_cli(str(tmp_path))
     assert result.returncode == 2
     assert "cannot read the data package" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("coverage", "expected"),
+    [
+        (None, ["data/datapackage.json, column 'x_coverage': missing: give curated_to and searched_to (YYYY-MM-DD)"]),
+        (
+            {"curated_to": "2025-12-32", "searched_to": "2025-12-08"},
+            ["data/datapackage.json, column 'x_coverage.curated_to': '2025-12-32': must be a real date (YYYY-MM-DD)"],
+        ),
+        (
+            {"curated_to": "2025-12-09", "searched_to": "2025-12-08"},
+            ["data/datapackage.json, column 'x_coverage.curated_to': '2025-12-09': must not be after searched_to"],
+        ),
+    ],
+)
+def test_the_coverage_end_is_a_checked_fact(data_copy, coverage, expected):
+    path = data_copy.dir / "datapackage.json"
+    package = json.loads(path.read_text(encoding="utf-8"))
+    if coverage is None:
+        del package["x_coverage"]
+    else:
+        package["x_coverage"] = coverage
+    path.write_text(json.dumps(package), encoding="utf-8")
+    assert issues_of(data_copy.dir) == expected
