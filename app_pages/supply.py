@@ -50,9 +50,10 @@ else:
         f"Showing **USGS Mineral Commodity Summaries {md_escape(str(edition)[4:])}**, {md_escape(view)} for {years}."
     )
     st.vega_lite_chart(fixed.usgs_country_spec(ds, view, edition), key="sp_usgs")
+    cited = t["supply"][(t["supply"]["edition"] == edition).fillna(False) & (t["supply"]["stage"] == view)]
     sources.caption(
         ds,
-        metrics.sources_of(tonnages),
+        metrics.sources_of(cited),  # the world rows' sources too: the shares are computed on them
         "China's figure is its production quota and excludes undocumented output. Several countries' figures are "
         "USGS estimates. The latest year of an edition is an estimate that the next edition revises. Filters do not "
         "apply (annual data).",

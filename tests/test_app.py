@@ -90,15 +90,41 @@ def test_every_chart_has_a_source_line(page):
     assert n_sources >= len(plotly_specs(at)) + len(vega_specs(at)) - 1  # the HHI shares the stage chart's line
 
 
-def test_overview_headline_figures_come_from_the_data():
+def test_overview_headline_figures_come_from_the_data(on_record):
     at = open_page("overview")
     metrics = {m.label: m.value for m in at.metric}
+    # The latest figures of the frozen 2025 record.
+    assert metrics["Nvidia revenue, Q4 FY2026"] == "$68.1B"
+    assert metrics["China's magnet exports, Nov 2025"] == "6,150 t"
+    assert metrics["US additional tariff on Chinese goods, 8 Dec 2025"] == "20%"
+    # Where the story began.
     assert metrics["Nvidia China revenue, FY2025"] == "$17.1B"
     assert metrics["H20 charge booked, Q1 FY2026"] == "$4.5B"
     assert metrics["China's magnet exports, May 2025"] == "1,238 t"
-    assert metrics["Mining, 2024"] == "69%" and metrics["Refining, 2023"] == "92%"
-    assert metrics["Magnets"] == "90-95%"
-    assert at.metric[0].proto.delta == "13.1% of $130.5B total revenue"
+    assert metrics["Mining, 2024"] == "69%" and metrics["Refining, 2025"] == "84%"
+    assert metrics["Magnets, 2025"] == "90-95%"
+    delta = {m.label: m.proto.delta for m in at.metric}
+    assert delta["Nvidia China revenue, FY2025"] == "13.1% of $130.5B total revenue"
+    assert (
+        delta["US additional tariff on Chinese goods, 8 Dec 2025"]
+        == "IEEPA fentanyl tariff 10% + IEEPA reciprocal tariff 10%"
+    )
+
+
+def test_overview_headline_figures_follow_the_curated_record(dataset):
+    """On the curated data: the latest reported quarter and magnet period stand in the headline, never an
+    unverified one, whatever the data holds."""
+    from chipsmag import metrics as m
+
+    at = open_page("overview")
+    labels = [x.label for x in at.metric]
+    latest = m.latest_quarter(dataset.tables["revenue"], "nvidia")
+    assert f"Nvidia revenue, {latest['fiscal_period'].iloc[0]}" in labels
+    unverified = dataset.tables["revenue"]
+    unverified = unverified[(unverified["status"] == "unverified") & (unverified["period_type"] == "quarter")]
+    newer = unverified[unverified["period_end"] > latest["period_end"].iloc[0]]["fiscal_period"]
+    assert not any(f"Nvidia revenue, {p}" in labels for p in newer)
+    assert any(label.startswith("China's magnet exports, ") for label in labels)
 
 
 def event_ids(at) -> set[str]:
@@ -106,7 +132,7 @@ def event_ids(at) -> set[str]:
     return {row["id"] for row in vega_values(at, 0)}
 
 
-def test_timeline_filters_change_the_chart_and_table():
+def test_timeline_filters_change_the_chart_and_table(on_record):
     full = open_page("timeline")
     assert len(event_ids(full)) == 59
     assert len(full.dataframe[0].value) == 59
@@ -124,7 +150,7 @@ def test_timeline_lanes_by_side():
     assert {row["id"]: round(row["y"]) for row in vega_values(at, 0)}["E27"] == 2  # China government
 
 
-def test_actor_filter():
+def test_actor_filter(on_record):
     at = open_page("timeline", actor="China MOFCOM")
     ids = event_ids(at)
     assert "E27" in ids and "E28" not in ids and len(ids) == 12
@@ -150,35 +176,35 @@ def test_event_card_follows_the_selectbox():
     assert "Nvidia to resume H20 sales" in texts(at)
 
 
-def test_empty_filter_result_shows_an_empty_state():
+def test_empty_filter_result_shows_an_empty_state(on_record):
     at = open_page("timeline", lever="Magnets", category="Market")
     assert not charts_of(at)
     assert any("No events match the current filters" in i.value for i in at.info)
 
 
-def test_revenue_claims_follow_the_actor_filter():
+def test_revenue_claims_follow_the_actor_filter(on_record):
     at = open_page("revenue", show="Claims", actor="AMD")
     claims = frame_with(at, "speaker", "quote")
     assert set(claims["speaker"]) == {"AMD"} and len(claims) == 3
 
 
-def test_supply_usgs_view_and_date_filter():
+def test_supply_usgs_view_and_date_filter(on_record):
     at = open_page("supply", usgs="reserves", dates=["2025-05-01", "2025-08-31"])
     spec = vega_specs(at)[0]
     assert spec["title"] == "Rare-earth reserves by country (USGS MCS 2025)"
     magnets = vega_specs(at)[3]
-    assert magnets["title"]["text"][0].startswith("China's rare-earth magnet exports by month")
+    assert magnets["title"]["text"][0].startswith("China's rare-earth magnet exports per reported")
     assert [r["tonnes_total"] for r in vega_values(at, 3)] == [1238, 3188, 5577, 6146]
 
 
-def test_two_documents_of_one_publisher_are_told_apart_in_a_caption():
+def test_two_documents_of_one_publisher_are_told_apart_in_a_caption(on_record):
     at = open_page("supply")
     usgs = next(unescape(c.value) for c in at.caption if "U.S. Geological Survey" in unescape(c.value))
     assert "[U.S. Geological Survey: Mineral Commodity Summaries 2025: Rare Earths](https://pubs.usgs.gov/" in usgs
     assert "[U.S. Geological Survey: MCS 2025 data release metadata](https://data.usgs.gov/" in usgs
     assert "[U.S. Geological Survey](" not in usgs
     one = open_page("overview")  # a caption citing one document of a publisher keeps the short label
-    assert any("[U.S. Geological Survey](https://pubs.usgs.gov/" in unescape(c.value) for c in one.caption)
+    assert any("[U.S. Geological Survey](https://" in unescape(c.value) for c in one.caption)
 
 
 def link_ids(at) -> set[str]:
@@ -186,7 +212,7 @@ def link_ids(at) -> set[str]:
     return {row["link"] for row in vega_values(at, 0)}
 
 
-def test_linkage_relation_and_basis_filters():
+def test_linkage_relation_and_basis_filters(on_record):
     full = open_page("linkage")
     assert len(link_ids(full)) == 29
     at = open_page("linkage", relation="quid pro quo", basis="stated")
@@ -202,10 +228,10 @@ def test_linkage_link_card_from_the_url():
     assert "**Quid pro quo** (stated)" in body
 
 
-def test_sources_page_lists_sources_and_the_dictionary_follows_the_url():
+def test_sources_page_lists_sources_and_the_dictionary_follows_the_url(on_record, record):
     at = open_page("sources", table="revenue")
     frames = [d.value for d in at.dataframe]
-    assert len(frames[0]) == 126
+    assert len(frames[0]) == len(record.tables["sources"])
     assert "value_usd_m" in set(frames[1]["column"])
     assert "USD millions" in set(frames[1]["unit"])
 
@@ -274,9 +300,10 @@ def test_scenario_defaults_and_back_test():
         "Revenue at risk": "$50.9B",
         "Fees paid to the US": "$0.04B",
     }
-    bt = frame_with(at, "quarter", "model", "actual", "gap")
-    assert list(bt["quarter"]) == ["Q1 FY2026", "Q2 FY2026", "Q3 FY2026"]
-    assert list(bt["actual"]) == ["$4.60B", "$0.00B", "$0.05B"]
+    bt = frame_with(at, "quarter", "sample", "model", "actual", "gap")
+    assert list(bt["quarter"]) == ["Q1 FY2026", "Q2 FY2026", "Q3 FY2026", "Q4 FY2026", "Q1 FY2027"]
+    assert list(bt["actual"]) == ["$4.60B", "$0.00B", "$0.05B", "$0.00B", "$0.00B"]
+    assert [s.startswith("in-sample") for s in bt["sample"]] == [True, False, True, False, False]
     assert bt["gap"].iloc[0] == "+1.08B"
 
 

@@ -22,7 +22,7 @@ from .test_validation import CASES
 
 DS = load_dataset()
 ACTOR_NAMES = dict(zip(DS.tables["actors"]["id"], DS.tables["actors"]["name"], strict=True))
-BOUNDS = date_bounds(with_plot_dates(DS.tables["events"]))
+BOUNDS = date_bounds(with_plot_dates(DS.tables["events"]), DS.coverage.searched_to)
 PARAMS = shared_params(ACTOR_NAMES, BOUNDS) + page_params(DS)
 DEFAULTS = scenario.PRESETS[scenario.DEFAULT_PRESET]
 PAGES = list(PAGE_FILES)
@@ -211,6 +211,8 @@ TABLE_PAGES = {  # table: (a page that needs it, a page that does not, if any dr
     "supply": ("supply", "linkage"),
     "magnet_exports": ("supply", "timeline"),
     "tariffs": ("linkage", "timeline"),
+    "tariff_layers": ("linkage", "timeline"),
+    "deadlines": ("overview", "timeline"),
 }
 
 

@@ -155,7 +155,8 @@ CASES = [
         "magnet_exports",
         replace(b"2025-11,2025-11,6150", b"2025-11,2025-10,6150"),
         [
-            "data/magnet_exports.csv, line 13, column 'period_end': '2025-10': period_end must not be before period_start"
+            "data/magnet_exports.csv, line 13, column 'period_end': '2025-10': "
+            "period_end must not be before period_start"
         ],
     ),
     (
