@@ -8,6 +8,8 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from chipsmag.loading import load_dataset
+
 from .browser import (
     ARTIFACTS,
     choose_option,
@@ -174,7 +176,8 @@ def test_clicking_an_event_on_the_chart_opens_its_card(page: Page, server: str):
     wait_ready(page)
     # Vega-Lite names each mark by its fields (for screen readers): one per event.
     points = page.locator("[data-testid='stVegaLiteChart'] path[aria-label^='Event E']")
-    expect(points).to_have_count(8)
+    events = load_dataset().tables["events"]
+    expect(points).to_have_count(int((events["lever"] == "magnets").sum()))
     page.locator("[data-testid='stVegaLiteChart'] path[aria-label^='Event E27,']").click(force=True)
     page.wait_for_url(re.compile(r"event=E27"))
     wait_ready(page)
@@ -184,10 +187,12 @@ def test_clicking_an_event_on_the_chart_opens_its_card(page: Page, server: str):
 
 
 def test_clicking_a_link_on_the_chart_opens_its_evidence(page: Page, server: str):
-    page.goto(f"{server}/linkage?relation=quid%20pro%20quo&basis=stated")
+    page.goto(f"{server}/linkage?relation=quid%20pro%20quo&basis=stated&period=2025")
     wait_ready(page)
     arrowheads = page.locator("[data-testid='stVegaLiteChart'] path[aria-label^='Link L']")
-    expect(arrowheads).to_have_count(4)  # one arrowhead per link (lines are drawn as svg lines)
+    links = load_dataset().tables["links"]
+    stated_qpq = int(((links["relation"] == "quid pro quo") & (links["basis"] == "stated")).sum())
+    expect(arrowheads).to_have_count(stated_qpq)  # one arrowhead per link (lines are drawn as svg lines)
     page.locator("[data-testid='stVegaLiteChart'] path[aria-label^='Link L17,']").last.click(force=True)
     page.wait_for_url(re.compile(r"link=L17"))
     wait_ready(page)

@@ -152,7 +152,7 @@ def test_markup_in_link_evidence_quotes_and_tables_is_text(watch: Watch, markup_
     assert len(hover_texts(page)) > 1000  # every other mark too: none may run anything
     watch.assert_nothing_ran()
 
-    page = watch.open(f"{markup_server}/")
+    page = watch.open(f"{markup_server}/?chain=2025")  # the quote stands under the 2025 chain
     expect(page.locator("[data-testid='stMain']")).to_contain_text(EVIDENCE)
     expect(page.locator("[data-testid='stVegaLiteChart'] .marks")).to_contain_text(TITLE)  # the chain's label
     assert TITLE in vega_tooltip_of(page, "Event E28,")
