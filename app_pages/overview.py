@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from chipsmag import charts, metrics
-from chipsmag.coverage import deadline_states
+from chipsmag.coverage import RESOLVED, deadline_states
 from chipsmag.filters import apply_to_events, apply_to_links
 from chipsmag.text import format_event_date, md_escape, usd_m
 from components import data, fixed, layout, sources, urlbind
@@ -66,8 +66,8 @@ with c1, st.container(border=True):
         if len(guide):
             g = guide.iloc[-1]
             st.markdown(
-                f"Outlook given {md_escape(g['date'])}: about **{md_escape(usd_m(g['value']))}** next quarter. "
-                f"{md_escape(g['note'] if isinstance(g['note'], str) else '')}"
+                f"Outlook given {md_escape(g['date'])}: about **{md_escape(usd_m(g['value']))}** for the next "
+                f"quarter. *{md_escape(g['quote'])}*"
             )
             cited += g["source_ids"].split(";")
         sources.caption(ds, cited)
@@ -99,7 +99,7 @@ with c3, st.container(border=True):
         us_general = known[(known["side"] == "US") & (known["scope"] == "general") & (known["rate_pct"] > 0)]
         cn_general = known[(known["side"] == "CN") & (known["scope"] == "general") & (known["rate_pct"] > 0)]
         st.metric(
-            f"US additional tariff on Chinese goods, {format_event_date(cov_end, 'day')}",
+            f"US tariff on all Chinese goods, {format_event_date(cov_end, 'day')}",
             f"{us_general['rate_pct'].sum():g}%",
             " + ".join(f"{n} {r:g}%" for n, r in zip(us_general["name"], us_general["rate_pct"], strict=True))
             or "no general layer",
@@ -190,8 +190,9 @@ if "deadlines" in t:
         "Suspensions and truces end on set dates. A date that has passed with no recorded outcome is shown as "
         "exactly that: the data do not say whether it was extended, lapsed or replaced."
     )
+    columns = ["when", "title", "state", *(["outcome"] if (states["state"] == RESOLVED).any() else []), "description"]
     st.dataframe(
-        states[["when", "title", "state", "outcome", "description"]].rename(
+        states[columns].rename(
             columns={"when": "Date", "title": "What", "state": "State", "outcome": "Outcome", "description": "Detail"}
         ),
         hide_index=True,

@@ -81,6 +81,7 @@ st.dataframe(
 
 # 3. Monthly magnet exports with magnet-lever events.
 st.subheader("China's rare-earth magnet exports, month by month")
+st.caption("Triangles: China's export controls and licensing moves on the magnet lever (hover for the title).")
 layout.filtered_line(f, actor_names, "months and event markers")
 exports = apply_periods(t["magnet_exports"], f)
 if exports.empty:
@@ -88,7 +89,14 @@ if exports.empty:
 else:
     first, last = exports["period_start"].min(), exports["period_end"].max()
     marks = apply_to_events(dated_events(ds), f)
-    marks = marks[(marks["lever"] == "magnets") & (marks["date"].str[:7] >= first) & (marks["date"].str[:7] <= last)]
+    # China's own moves on the magnet lever (controls and licences), the ones that move exports.
+    marks = marks[
+        (marks["lever"] == "magnets")
+        & marks["category"].isin(["rare_earth", "export_control"])
+        & (marks["actors"].str.split(";").str[0].str.startswith("cn_"))
+        & (marks["date"].str[:7] >= first)
+        & (marks["date"].str[:7] <= last)
+    ]
     st.vega_lite_chart(charts.magnet_exports_chart(exports, marks), key="sp_magnets")
     combined = exports[exports["period_start"] != exports["period_end"]]
     spans = ", ".join(

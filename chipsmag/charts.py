@@ -170,6 +170,19 @@ def _stack_offsets(dates: Sequence[pd.Timestamp], gap_days: int = 25) -> list[fl
     return offsets
 
 
+def _label_levels(dates: Sequence[pd.Timestamp], gap_days: int, levels: int = 4) -> list[int]:
+    """Row numbers (0 = top) for labels on a time axis: each label takes the first row whose last
+    label is more than ``gap_days`` earlier; past ``levels`` rows, the row least recently used."""
+    last: list[pd.Timestamp | None] = [None] * levels
+    out = []
+    for date in dates:
+        free = [i for i, prev in enumerate(last) if prev is None or (date - prev).days > gap_days]
+        row = free[0] if free else min(range(levels), key=lambda i: last[i])
+        last[row] = date
+        out.append(row)
+    return out
+
+
 def _stacked(base: pd.Series, lanes: pd.Series, dates: pd.Series, gap_days: int = 25) -> list[float]:
     """Each event's lane position plus its ``_stack_offsets`` offset within its lane."""
     y = base.astype(float).tolist()
@@ -554,8 +567,8 @@ def tariff_chart(
             side_rows, "day", "rate", "components", "trigger", "computed", "unknown"
         ):
             if is_unknown:
-                if last is not None:
-                    steps.append({**last, "day": day})
+                if last is not None:  # known up to the scheduled date, or the coverage end if earlier
+                    steps.append({**last, "day": min(day, stop)})
                 unknown.append({"day": day, "series": series, "why": trigger, "rate": last["rate"] if last else 0})
                 last = None
                 continue
@@ -609,8 +622,10 @@ def tariff_chart(
     ]
     if product_steps:
         pdata = pd.DataFrame(product_steps).assign(series=list(TARIFF_SERIES)[2])
-        pdata["label"] = [f"{n} {r:g}%" for n, r in _rows(pdata, "name", "rate")]
+        # One label per end point: layers ending at the same rate share it, so labels never overlap.
         ends = pdata.groupby("layer", sort=False).tail(1)
+        ends = ends.groupby(["day", "rate"], as_index=False, sort=False).agg(names=("name", "; ".join))
+        ends["label"] = [f"{n}: {r:g}%" for n, r in _rows(ends, "names", "rate")]
         layers_out += [
             {
                 "data": {"values": _records(pdata)},
@@ -653,7 +668,8 @@ def tariff_chart(
                 },
             }
         )
-    return _vl("Additional tariffs by legal layer (%)", layers_out, pd.DataFrame(steps), height=320)
+    # The height holds the plot and the five-entry legend under it.
+    return _vl("Additional tariffs by legal layer (%)", layers_out, pd.DataFrame(steps), height=520)
 
 
 def lever_pairs_chart(links: pd.DataFrame, events: pd.DataFrame) -> dict:
@@ -726,6 +742,14 @@ def _event_rows(events: pd.DataFrame) -> pd.DataFrame:
     return rows
 
 
+def _chain_domain(dates: pd.Series) -> list[str]:
+    """From just before the first move to well after the last: the labels run to the right of their
+    points, so the axis leaves them room (about 60% of the moves' span, and a month more)."""
+    first, last = dates.min(), dates.max()
+    span = last - first
+    return _day(pd.Series([first - pd.Timedelta(days=15), last + span * 0.6 + pd.Timedelta(days=30)]))
+
+
 def chain_chart(chain: pd.DataFrame, year: str) -> dict:
     """A compact view of one year's chain (from ``chain_events``) as Vega-Lite: one row per event,
     the first MAX_CHAIN_EVENTS of them, each labelled with its title."""
@@ -735,7 +759,9 @@ def chain_chart(chain: pd.DataFrame, year: str) -> dict:
             "field": "day",
             "type": "temporal",
             "title": None,
-            "scale": {"domain": [f"{year}-01-01", f"{int(year) + 1}-03-31"]},
+            "scale": {
+                "domain": [f"{year}-01-01", _day(pd.Series([chain["plot_date"].max() + pd.DateOffset(months=3)]))[0]]
+            },
             "axis": {"format": "%b %Y", "gridColor": "#eeeeee"},
         },
         "y": {"field": "id", "type": "nominal", "sort": data["id"].tolist(), "axis": None},
@@ -1024,7 +1050,7 @@ def magnet_exports_chart(exports: pd.DataFrame, events: pd.DataFrame) -> dict:
             "x1": _day(ends - pd.Timedelta(days=4)),
             "several": (exports["period_start"] != exports["period_end"]).tolist(),
             "span": [
-                f"{(b.year - a.year) * 12 + b.month - a.month + 1} months, one figure"
+                f"{(b.year - a.year) * 12 + b.month - a.month + 1} months"
                 for a, b in zip(starts, ends, strict=True)
             ],
             "tonnes_total": exports["tonnes_total"].tolist(),
@@ -1042,7 +1068,7 @@ def magnet_exports_chart(exports: pd.DataFrame, events: pd.DataFrame) -> dict:
         {"field": "tonnes_to_us", "type": "quantitative", "format": ",.1f", "title": "To the US (t)"},
     ]
     y_total = {"field": "tonnes_total", "type": "quantitative", "title": "tonnes, all destinations"}
-    bars_and_line = {
+    bars = {
         "layer": [
             {
                 "mark": {"type": "bar"},
@@ -1050,32 +1076,44 @@ def magnet_exports_chart(exports: pd.DataFrame, events: pd.DataFrame) -> dict:
                     "x": {**x, "field": "x0"},
                     "x2": {"field": "x1"},
                     "y": y_total,
+                    "y2": {"datum": 0},
                     "color": _series_color(MAGNET_SERIES),
+                    "tooltip": tooltip,
+                },
+            },
+            {  # a period of several months says so inside its bar
+                "transform": [{"filter": "datum.several"}],
+                "mark": {"type": "text", "baseline": "top", "dy": 6, "fontSize": 10, "color": "#ffffff"},
+                "encoding": {"x": x, "y": y_total, "text": {"field": "span"}},
+            },
+        ]
+    }
+    y_us = {
+        "field": "tonnes_to_us",
+        "type": "quantitative",
+        "title": "tonnes to the US",
+        "axis": {"orient": "right", "grid": False},
+    }
+    us = {
+        "layer": [
+            {  # months only: a several-month total would read as a spike on a monthly line
+                "transform": [{"filter": "!datum.several"}],
+                "mark": {"type": "line", "point": True, "strokeWidth": 2},
+                "encoding": {
+                    "x": x,
+                    "y": y_us,
+                    "color": {"datum": to_us, "type": "nominal"},  # on the bars' colour scale
                     "tooltip": tooltip,
                 },
             },
             {
                 "transform": [{"filter": "datum.several"}],
-                "mark": {"type": "text", "baseline": "bottom", "dy": -3, "fontSize": 10, "color": "#444444"},
-                "encoding": {"x": x, "y": y_total, "text": {"field": "span"}},
+                "mark": {"type": "point", "filled": False, "size": 70, "strokeWidth": 2},
+                "encoding": {"x": x, "y": y_us, "color": {"datum": to_us, "type": "nominal"}, "tooltip": tooltip},
             },
-            {
-                "mark": {"type": "line", "point": True, "strokeWidth": 2},
-                "encoding": {
-                    "x": x,
-                    "y": {
-                        "field": "tonnes_to_us",
-                        "type": "quantitative",
-                        "title": "tonnes to the US",
-                        "axis": {"orient": "right", "grid": False},
-                    },
-                    "color": {"datum": to_us, "type": "nominal"},  # on the bars' colour scale
-                    "tooltip": tooltip,
-                },
-            },
-        ],
-        "resolve": {"scale": {"y": "independent"}},
+        ]
     }
+    bars_and_line = {"layer": [bars, us], "resolve": {"scale": {"y": "independent"}}}
     layers = [bars_and_line]
     missing = months[months["total_status"] == "unverified"]
     if len(missing):
@@ -1091,12 +1129,15 @@ def magnet_exports_chart(exports: pd.DataFrame, events: pd.DataFrame) -> dict:
         ex = {**x, "field": "day"}
         event_tooltip = [{"field": "id", "title": "Event"}, {"field": "when", "title": "Date"}, {"field": "title"}]
         labelled = len(marks) <= MAX_EVENT_LINES
+        # Events close in time sit on different rows, so their id labels do not overlap.
+        marks["level_y"] = [8 + 22 * level for level in _label_levels(pd.to_datetime(marks["day"]), gap_days=40)]
+        level_y = {"field": "level_y", "type": "quantitative", "scale": None}
         event_layers = [
             {
                 "mark": {"type": "point", "shape": "triangle-down", "filled": True, "size": 110, "opacity": 1},
                 "encoding": {
                     "x": ex,
-                    "y": {"value": 8},
+                    "y": level_y,
                     "color": {"value": CATEGORY_COLORS["rare_earth"]},
                     "description": {"field": "aria"},
                     "tooltip": event_tooltip,
@@ -1112,7 +1153,7 @@ def magnet_exports_chart(exports: pd.DataFrame, events: pd.DataFrame) -> dict:
                 *event_layers,
                 {
                     "mark": {"type": "text", "fontSize": 10, "dy": -10, "baseline": "bottom"},
-                    "encoding": {"x": ex, "y": {"value": 8}, "text": {"field": "id"}},
+                    "encoding": {"x": ex, "y": level_y, "text": {"field": "id"}},
                 },
             ]
         layers.append({"data": {"values": _records(marks)}, "layer": event_layers})

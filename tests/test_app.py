@@ -96,7 +96,7 @@ def test_overview_headline_figures_come_from_the_data(on_record):
     # The latest figures of the frozen 2025 record.
     assert metrics["Nvidia revenue, Q4 FY2026"] == "$68.1B"
     assert metrics["China's magnet exports, Nov 2025"] == "6,150 t"
-    assert metrics["US additional tariff on Chinese goods, 8 Dec 2025"] == "20%"
+    assert metrics["US tariff on all Chinese goods, 8 Dec 2025"] == "20%"
     # Where the story began.
     assert metrics["Nvidia China revenue, FY2025"] == "$17.1B"
     assert metrics["H20 charge booked, Q1 FY2026"] == "$4.5B"
@@ -106,8 +106,7 @@ def test_overview_headline_figures_come_from_the_data(on_record):
     delta = {m.label: m.proto.delta for m in at.metric}
     assert delta["Nvidia China revenue, FY2025"] == "13.1% of $130.5B total revenue"
     assert (
-        delta["US additional tariff on Chinese goods, 8 Dec 2025"]
-        == "IEEPA fentanyl tariff 10% + IEEPA reciprocal tariff 10%"
+        delta["US tariff on all Chinese goods, 8 Dec 2025"] == "IEEPA fentanyl tariff 10% + IEEPA reciprocal tariff 10%"
     )
 
 
