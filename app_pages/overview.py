@@ -190,13 +190,13 @@ if "deadlines" in t:
         "Suspensions and truces end on set dates. A date that has passed with no recorded outcome is shown as "
         "exactly that: the data do not say whether it was extended, lapsed or replaced."
     )
-    columns = ["when", "title", "state", *(["outcome"] if (states["state"] == RESOLVED).any() else []), "description"]
-    st.dataframe(
-        states[columns].rename(
-            columns={"when": "Date", "title": "What", "state": "State", "outcome": "Outcome", "description": "Detail"}
-        ),
-        hide_index=True,
-        key="ov_deadlines",
+    # A list, not a table: the state must stay readable on a phone.
+    st.markdown(
+        "\n".join(
+            f"- **{md_escape(row.when)}**: {md_escape(row.title)}: *{md_escape(row.state)}*"
+            + (f" ({md_escape(row.outcome)})" if row.state == RESOLVED else "")
+            for row in states.itertuples()
+        )
     )
     sources.caption(ds, metrics.sources_of(states))
 

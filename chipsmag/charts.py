@@ -540,12 +540,12 @@ def linkage_chart(events: pd.DataFrame, links: pd.DataFrame, selected: str | Non
     return _vl("Chips for magnets: moves and the links between them", layers, lines, height=560)
 
 
-TARIFF_SERIES = {
-    "US on China: headline additional rate": SIDE_COLORS["US"],
-    "China on US: headline additional rate": SIDE_COLORS["China"],
-    "US on named products (each layer)": "#56B4E9",
+TARIFF_SERIES = {  # short: the legend must fit a phone
+    "US on China, all goods": SIDE_COLORS["US"],
+    "China on US, all goods": SIDE_COLORS["China"],
+    "US on named products": "#56B4E9",
 }
-TARIFF_MARKS = {"threatened": "Threatened, never imposed", "announced": "Announced, not implemented"}
+TARIFF_MARKS = {"threatened": "Threatened, never imposed", "announced": "Announced, not imposed"}
 
 
 def tariff_chart(
@@ -559,7 +559,7 @@ def tariff_chart(
     stop = end or domain[1]
     meta = layers.set_index("id")
     steps, marks, unknown = [], [], []
-    labels = {"US": "US on China: headline additional rate", "CN": "China on US: headline additional rate"}
+    labels = {"US": "US on China, all goods", "CN": "China on US, all goods"}
     for side, side_rows in lines.groupby("side", sort=False):
         series = labels[side]
         last = None
@@ -625,7 +625,10 @@ def tariff_chart(
         # One label per end point: layers ending at the same rate share it, so labels never overlap.
         ends = pdata.groupby("layer", sort=False).tail(1)
         ends = ends.groupby(["day", "rate"], as_index=False, sort=False).agg(names=("name", "; ".join))
-        ends["label"] = [f"{n}: {r:g}%" for n, r in _rows(ends, "names", "rate")]
+        ends["label"] = [
+            f"{n}: {r:g}%" if ";" not in n else f"{n.count(';') + 1} product layers: {r:g}%"
+            for n, r in _rows(ends, "names", "rate")
+        ]
         layers_out += [
             {
                 "data": {"values": _records(pdata)},
@@ -638,8 +641,13 @@ def tariff_chart(
             },
             {
                 "data": {"values": _records(ends)},
-                "mark": {"type": "text", "align": "right", "dy": -7, "fontSize": 10, "color": "#1f6f99"},
-                "encoding": {"x": x, "y": y, "text": {"field": "label"}},
+                "mark": {"type": "text", "align": "right", "dy": -7, "fontSize": 10, "color": "#1f6f99", "limit": 180},
+                "encoding": {
+                    "x": x,
+                    "y": y,
+                    "text": {"field": "label"},
+                    "tooltip": [{"field": "names", "title": "Layers"}, {"field": "rate", "title": "%"}],
+                },
             },
         ]
     if marks:
@@ -653,8 +661,15 @@ def tariff_chart(
     if unknown:
         layers_out.append(
             {
-                "data": {"values": [{**u, "label": "? outcome not in the data"} for u in unknown]},
-                "mark": {"type": "text", "align": "left", "dx": 3, "dy": -8, "fontSize": 11, "fontWeight": "bold"},
+                "data": {"values": [{**u, "label": "?"} for u in unknown]},
+                "mark": {
+                    "type": "text",
+                    "align": "left",
+                    "dx": 3,
+                    "dy": -8,
+                    "fontSize": 14,
+                    "fontWeight": "bold",
+                },
                 "encoding": {
                     "x": x,
                     "y": y,
@@ -959,6 +974,21 @@ QUARTER_SERIES = {
 }
 
 
+def _quarter_labels(periods: list[str], values: list[float]) -> list[str]:
+    """'$68.1B', or 'unverified'; a quarter with no verified value at all says so once, not per bar."""
+    missing = {p for p in periods if all(pd.isna(v) for q, v in zip(periods, values, strict=True) if q == p)}
+    out, said = [], set()
+    for period, value in zip(periods, values, strict=True):
+        if pd.notna(value):
+            out.append(f"${value:.1f}B")
+        elif period in missing:
+            out.append("" if period in said else "all unverified")
+            said.add(period)
+        else:
+            out.append("unverified")
+    return out
+
+
 def revenue_quarters_chart(quarters: pd.DataFrame, marks: dict[str, pd.DataFrame] | None = None) -> dict:
     """Nvidia's quarters as Vega-Lite: total, Data Center and China side by side, each labelled
     with its value or 'unverified' (never drawn); chip export-control events above the quarters."""
@@ -972,7 +1002,7 @@ def revenue_quarters_chart(quarters: pd.DataFrame, marks: dict[str, pd.DataFrame
             "fiscal_period": shown["fiscal_period"].tolist(),
             "series": shown["metric"].map(names).tolist(),
             "usd_b": values,
-            "label": [f"${v:.1f}B" if pd.notna(v) else "unverified" for v in values],
+            "label": _quarter_labels(shown["fiscal_period"].tolist(), values),
             "label_at": [v if pd.notna(v) else 0.0 for v in values],  # 'unverified' sits on the axis
             "status": shown["status"].tolist(),
         }
@@ -1050,8 +1080,7 @@ def magnet_exports_chart(exports: pd.DataFrame, events: pd.DataFrame) -> dict:
             "x1": _day(ends - pd.Timedelta(days=4)),
             "several": (exports["period_start"] != exports["period_end"]).tolist(),
             "span": [
-                f"{(b.year - a.year) * 12 + b.month - a.month + 1} months"
-                for a, b in zip(starts, ends, strict=True)
+                f"{(b.year - a.year) * 12 + b.month - a.month + 1} months" for a, b in zip(starts, ends, strict=True)
             ],
             "tonnes_total": exports["tonnes_total"].tolist(),
             "total_status": exports["total_status"].tolist(),
