@@ -226,8 +226,8 @@ else:
     if len(chain) > charts.MAX_CHAIN_EVENTS:
         st.caption(f"Showing the first {charts.MAX_CHAIN_EVENTS} of {len(chain):,} linked events of {year}.")
     sources.caption(ds, metrics.sources_of(chain), "Links and their evidence: see the Chips for magnets page.")
-    if year == "2025":
-        quote = t["links"].set_index("id").loc["L17"]
+    quote = t["links"].set_index("id").loc["L17"]  # Lutnick: "We put that in the trade deal with the magnets"
+    if chain["id"].isin([quote["from_event"], quote["to_event"]]).any():
         st.markdown(
             f"> {md_escape(quote['evidence'])}  \n> — reported {md_escape(format_event_date('2025-07-16', 'day'))}"
         )

@@ -126,3 +126,15 @@ def test_the_new_event_opens_in_the_timeline_card(curated_copy, monkeypatch):
     at = open_page("timeline", event=curated_copy.event_id)
     assert "Curator test event" in texts(at)
     assert "Example Wire" in texts(at)
+
+
+def test_the_frozen_fixture_has_the_curated_tables_shape():
+    """The code tests' fixture follows the curated descriptor: a column added to data/ must be added
+    to tests/fixtures/record_2025/ too (copy the descriptor, keep the fixture's x_coverage)."""
+    from chipsmag.loading import read_descriptor
+
+    from .conftest import RECORD_2025
+
+    curated, fixture = read_descriptor(DEFAULT_DATA_DIR), read_descriptor(RECORD_2025)
+    assert fixture["resources"] == curated["resources"]
+    assert fixture["x_coverage"]["curated_to"] <= curated["x_coverage"]["curated_to"]

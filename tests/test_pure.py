@@ -278,3 +278,52 @@ def test_long_chart_titles_are_broken_for_phones(record):
     assert charts.vega_title("Rare-earth reserves by country (USGS MCS 2025)") == (
         "Rare-earth reserves by country (USGS MCS 2025)"  # short enough: stays one string
     )
+
+
+def test_coverage_line_says_what_is_not_yet_in_the_data():
+    from chipsmag.coverage import coverage_line
+    from chipsmag.loading import Coverage
+
+    cov = Coverage(dt.date(2026, 6, 22), dt.date(2026, 11, 29))
+    assert coverage_line(cov, dt.date(2026, 6, 1)) == "Events curated to 22 Jun 2026."
+    later = coverage_line(cov, dt.date(2026, 11, 29))
+    assert later.startswith("Events curated to 22 Jun 2026. Sources searched to 29 Nov 2026 were nearly silent")
+    assert later.endswith("later events are not yet in the data.")
+    same = Coverage(dt.date(2026, 6, 22), dt.date(2026, 6, 22))
+    assert (
+        coverage_line(same, dt.date(2026, 7, 1))
+        == "Events curated to 22 Jun 2026. Later events are not yet in the data."
+    )
+    assert "not stated" in coverage_line(None, dt.date(2026, 7, 1))
+
+
+def test_a_passed_date_without_an_outcome_is_never_read_as_ended_or_pending():
+    from chipsmag.coverage import PASSED_UNKNOWN, RESOLVED, SCHEDULED, deadline_states
+
+    deadlines = pd.DataFrame(
+        {
+            "id": ["D1", "D2", "D3"],
+            "date": ["2026-12-01", "2026-07-24", "2025-11-10"],
+            "title": ["later", "passed, unknown", "passed, known"],
+            "outcome_event": [None, None, "E2"],
+        }
+    )
+    events = pd.DataFrame({"id": ["E2"], "title": ["Truce extended"]})
+    states = deadline_states(deadlines, events, dt.date(2026, 11, 29)).set_index("id")
+    assert list(states.index) == ["D3", "D2", "D1"]  # by date
+    assert states.at["D1", "state"] == SCHEDULED and states.at["D1", "outcome"] == ""
+    assert states.at["D2", "state"] == PASSED_UNKNOWN and states.at["D2", "outcome"] == "not in the data"
+    assert states.at["D3", "state"] == RESOLVED and states.at["D3", "outcome"] == "E2: Truce extended"
+
+
+def test_magnet_periods_filter_by_overlap_and_label_as_one_figure():
+    from chipsmag.filters import apply_periods
+
+    frame = pd.DataFrame(
+        {"period_start": ["2025-12", "2026-01", "2026-03"], "period_end": ["2025-12", "2026-02", "2026-03"]}
+    )
+    f = Filters(dt.date(2026, 2, 10), dt.date(2026, 2, 20))
+    assert apply_periods(frame, f)["period_start"].tolist() == ["2026-01"]  # February lies inside Jan+Feb
+    assert charts.period_label("2026-01", "2026-02") == "Jan-Feb 2026 (one figure)"
+    assert charts.period_label("2025-12", "2026-01") == "Dec 2025-Jan 2026 (one figure)"
+    assert charts.period_label("2026-03", "2026-03") == "Mar 2026"
