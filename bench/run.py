@@ -38,7 +38,7 @@ from bench.generate import generate
 from tests.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_ready
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["", "timeline", "revenue", "supply", "linkage", "sources"]
+PAGES = ["", "measures", "timeline", "revenue", "supply", "linkage", "sources"]
 TARGETS = {"landing": 1.15, "page": 1.3, "filter": 1.2, "script_ms": 100, "scale_filter_ms": 1000}
 MAX_PAGE_BYTES = 2 * 1024 * 1024
 MAX_SESSION_MB = 25

@@ -308,6 +308,15 @@ def _periods_apart(df: pd.DataFrame) -> pd.Series:
     return ok
 
 
+def _scheduled_after_start(df: pd.DataFrame) -> pd.Series:
+    both = df["from"].notna() & df["scheduled_until"].notna()
+    return ~both | (df["scheduled_until"] >= df["from"])
+
+
+def _rate_with_unit(df: pd.DataFrame) -> pd.Series:
+    return df["rate"].isna() == df["rate_unit"].isna()
+
+
 def _rate_unless_lapse(df: pd.DataFrame) -> pd.Series:
     return (df["status"] == "lapse_scheduled") == df["rate_pct"].isna()
 
@@ -368,7 +377,22 @@ TABLE_CHECKS = {
         "rate_pct",
         "a rate is required unless the status is lapse_scheduled, and a lapse_scheduled row has none",
     ),
+    "scheduled_end_not_before_start": (
+        _scheduled_after_start,
+        "scheduled_until",
+        "scheduled_until must not be before from",
+    ),
+    "rate_has_its_unit": (
+        _rate_with_unit,
+        "rate_unit",
+        "a rate needs its rate_unit, and a rate_unit needs a rate",
+    ),
     # Checked across tables in _check_references, listed here so the descriptor can name them.
+    "states_follow_each_other": (
+        None,
+        "scheduled_until",
+        "this state was scheduled to end before the measure's next state begins: record what came between",
+    ),
     "link_goes_forward_in_time": (None, "to_event", "a link must not point back in time"),
     "deadline_in_coverage_has_outcome": (
         None,
@@ -575,6 +599,36 @@ def _check_references(frames: dict, lines: dict, descriptor: dict) -> list[DataI
                             TABLE_CHECKS["deadline_in_coverage_has_outcome"][2],
                         )
                     )
+        if "states_follow_each_other" in res.get("x_checks", []):
+            issues += _state_sequence_issues(df, lines[res["name"]], file, coverage_of(descriptor).curated_to)
+    return issues
+
+
+UNCOVERED_END = (
+    "this state's scheduled end is on or before the coverage end (curated_to in data/datapackage.json): "
+    "record the state that followed"
+)
+
+
+def _state_sequence_issues(
+    df: pd.DataFrame, lines: pd.Series, file: str, curated_to: dt.date | None
+) -> list[DataIssue]:
+    """A measure's states follow each other without gaps: a state scheduled to end is followed by the
+    next state by that date; inside the coverage, a passed scheduled end must be followed at all."""
+    issues = []
+    rows = df[df["measure"].notna() & df["from"].notna()].sort_values(["measure", "from"], kind="stable")
+    following = rows.groupby("measure")["from"].shift(-1)
+    for idx, until in rows["scheduled_until"].items():
+        if pd.isna(until):
+            continue
+        after = following[idx]
+        if pd.notna(after) and after > until:
+            rule = TABLE_CHECKS["states_follow_each_other"][2]
+        elif pd.isna(after) and curated_to is not None and until <= curated_to.isoformat():
+            rule = UNCOVERED_END
+        else:
+            continue
+        issues.append(DataIssue(file, int(lines[idx]), "scheduled_until", str(until), rule))
     return issues
 
 

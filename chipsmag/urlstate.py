@@ -27,7 +27,7 @@ class Param:
 
     key: str
     label: str
-    kind: Literal["multi", "one", "date_range", "number"]
+    kind: Literal["multi", "one", "date_range", "date", "number"]
     options: tuple[str, ...] = ()
     page: str | None = None  # None: shared by every page (the sidebar filters)
     bounds: tuple[dt.date, dt.date] | None = None
@@ -77,6 +77,29 @@ def _review_dates(p: Param, values: list[str], review: Review) -> None:
         )
 
 
+def _review_date(p: Param, values: list[str], review: Review) -> None:
+    """One date: a value that is not a date is dropped; one outside the bounds is clamped to them."""
+    if len(values) > 1:
+        review.notices.append(f"{p.label}: given {len(values)} times; only one date is allowed.")
+        review.drop_keys.append(p.key)
+        return
+    day = _parse_date(values[0])
+    if day is None:
+        review.notices.append(
+            f"{p.label}: {_quoted(values[0])} is not a date in the form YYYY-MM-DD; the default was used."
+        )
+        review.drop_keys.append(p.key)
+        return
+    lo, hi = p.bounds if p.bounds else (dt.date.min, dt.date.max)
+    if not lo <= day <= hi:
+        clamped = min(max(day, lo), hi)
+        review.corrections[p.key] = clamped
+        review.notices.append(
+            f"{p.label}: {day.isoformat()} is outside {lo.isoformat()} to {hi.isoformat()}; "
+            f"{clamped.isoformat()} is shown instead."
+        )
+
+
 def _review_number(p: Param, values: list[str], review: Review) -> None:
     if len(values) > 1:
         review.notices.append(f"{p.label}: given {len(values)} times; only one value is allowed.")
@@ -114,6 +137,9 @@ def review_query(query: Mapping[str, Sequence[str]], params: Sequence[Param], pa
         if p.kind == "number":
             _review_number(p, values, review)
             continue
+        if p.kind == "date":
+            _review_date(p, values, review)
+            continue
         if len(values) > MAX_VALUES_PER_KEY:
             review.notices.append(f"{p.label}: more than {MAX_VALUES_PER_KEY} values; the selection was reset.")
             continue
@@ -139,6 +165,8 @@ def encode_query(values: Mapping[str, object], params: Sequence[Param], defaults
             continue
         if p.kind == "date_range":
             pairs += [(p.key, d.isoformat()) for d in value]  # type: ignore[union-attr]
+        elif p.kind == "date":
+            pairs.append((p.key, value.isoformat()))  # type: ignore[union-attr]
         elif p.kind == "number":
             pairs.append((p.key, f"{value:g}"))  # type: ignore[str-format]
         elif p.kind == "multi":

@@ -10,6 +10,7 @@ import streamlit as st
 from chipsmag import metrics, scenario
 from chipsmag.loading import Dataset
 from chipsmag.urlstate import Param
+from components.data import today
 
 # Scenario inputs in the URL: input name -> query key.
 SCENARIO_KEYS = {
@@ -35,6 +36,7 @@ class PageSpec:
 
 PAGES = (
     PageSpec("", "Overview", "app_pages/overview.py", ":material/dashboard:"),
+    PageSpec("measures", "State of play", "app_pages/measures.py", ":material/gavel:"),
     PageSpec("timeline", "Timeline", "app_pages/timeline.py", ":material/timeline:"),
     PageSpec("revenue", "Revenue at risk", "app_pages/revenue.py", ":material/payments:"),
     PageSpec("supply", "Supply", "app_pages/supply.py", ":material/factory:"),
@@ -49,15 +51,16 @@ def page_key(path: str) -> str:
 
 def page_params(ds: Dataset) -> list[Param]:
     """Each page's own parameters (the shared filters are declared in components.filters)."""
-    return list(_page_params(ds.version, ds))
+    return list(_page_params(ds.version, today(), ds))
 
 
 @st.cache_resource(max_entries=4)
-def _page_params(version: str, _ds: Dataset) -> tuple[Param, ...]:
-    """Built once per data version: the id lists can be long."""
+def _page_params(version: str, on: dt.date, _ds: Dataset) -> tuple[Param, ...]:
+    """Built once per data version and day: the id lists can be long; the State of play date runs to today."""
     ds = _ds
     events = ds.tables.get("events")
     links = ds.tables.get("links")
+    measures = ds.tables.get("measures")
     names = tuple(r["name"] for r in ds.descriptor["resources"])
     return (
         Param("lanes", "Lanes", "one", ("lever", "side"), page="timeline"),
@@ -70,6 +73,9 @@ def _page_params(version: str, _ds: Dataset) -> tuple[Param, ...]:
         Param("link", "Link", "one", tuple(links["id"]) if links is not None else (), page="linkage"),
         Param("table", "Table", "one", names, page="sources"),
         Param("chain", "Chain period", "one", linkage_periods(ds)[:-1], page="overview"),
+        Param("on", "Date", "date", page="measures", bounds=state_bounds(ds, on)),
+        Param("side", "Side", "one", ("US", "China"), page="measures"),
+        Param("measure", "Measure", "one", tuple(measures["id"]) if measures is not None else (), page="measures"),
         Param("show", "Section", "one", ("History", "Claims", "Scenario"), page="revenue"),
         Param("preset", "Scenario preset", "one", tuple(scenario.PRESETS), page="revenue"),
         *(
@@ -79,6 +85,13 @@ def _page_params(version: str, _ds: Dataset) -> tuple[Param, ...]:
         ),
         Param("s_start", scenario.LABELS["licence_start"], "one", scenario.QUARTERS, page="revenue"),
     )
+
+
+def state_bounds(ds: Dataset, on: dt.date) -> tuple[dt.date, dt.date]:
+    """The dates the State of play can be read on: from the first recorded state to today."""
+    states = ds.tables.get("measure_states")
+    first = dt.date.fromisoformat(states["from"].min()) if states is not None and len(states) else dt.date(2018, 1, 1)
+    return first, max(on, first)
 
 
 def usgs_editions(ds: Dataset) -> list[str]:
@@ -94,7 +107,7 @@ def linkage_periods(ds: Dataset) -> tuple[str, ...]:
 
 
 def param(ds: Dataset, key: str) -> Param:
-    return next(p for p in _page_params(ds.version, ds) if p.key == key)
+    return next(p for p in _page_params(ds.version, today(), ds) if p.key == key)
 
 
 def fallback_bounds(ds: Dataset) -> tuple[dt.date, dt.date]:

@@ -34,6 +34,10 @@ def review_arrival(params: list[Param], page: str) -> None:
     review = review_query(query, params, page)
     for key in review.drop_keys:
         del st.query_params[key]
+    dates = {p.key for p in params if p.kind == "date"}
+    for key, value in review.corrections.items():
+        if key in dates:  # a single date outside the record is clamped before its widget reads it
+            st.query_params[key] = value.isoformat()
     st.session_state["_url_review_page"] = page
     st.session_state["_url_notices"] = review.notices
 
@@ -112,3 +116,18 @@ def share_box(page_path: str) -> None:
     with st.sidebar, st.popover("Share this view", icon=":material/share:", width="stretch", key="share"):
         st.code(current_link(page_path), language=None, wrap_lines=True)
         st.caption("Copy the link (button at the right of the box): it opens this page with these filters.")
+
+
+def restore(*keys: str) -> None:
+    """Give back a page's own options when the visitor returns to it from another page: Streamlit
+    forgets a widget that was not drawn, and the page's options leave the URL with the page."""
+    for key in keys:
+        kept = st.session_state.get(f"_keep_{key}")
+        if kept is not None and key not in st.session_state and key not in st.query_params:
+            st.session_state[key] = kept
+
+
+def remember(**values: object) -> None:
+    """Keep a page's options for ``restore`` (None forgets one)."""
+    for key, value in values.items():
+        st.session_state[f"_keep_{key}"] = value

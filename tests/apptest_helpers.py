@@ -14,6 +14,7 @@ from .conftest import ROOT
 
 PAGE_FILES = {
     "overview": "app_pages/overview.py",
+    "measures": "app_pages/measures.py",
     "timeline": "app_pages/timeline.py",
     "revenue": "app_pages/revenue.py",
     "supply": "app_pages/supply.py",

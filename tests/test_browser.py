@@ -22,6 +22,7 @@ pytestmark = pytest.mark.browser
 
 PAGES = {  # url path: (page title, Plotly charts, Vega-Lite charts)
     "": ("Chips for magnets", 0, 1),
+    "measures": ("State of play", 0, 2),
     "timeline": ("Timeline", 0, 1),
     "revenue": ("Revenue at risk", 0, 2),
     "supply": ("Supply", 0, 5),
@@ -84,7 +85,7 @@ def test_page_loads_with_its_charts_and_no_exception(page: Page, server: str, pa
     expect(page.locator("h1").first).to_have_text(heading)
     expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(plotly)
     expect(page.locator("[data-testid='stVegaLiteChart']")).to_have_count(altair)
-    expect(page.locator("[data-testid='stSidebarNavLink']")).to_have_count(6)
+    expect(page.locator("[data-testid='stSidebarNavLink']")).to_have_count(len(PAGES))
 
 
 @pytest.mark.parametrize("size", [(1400, 1000), (390, 844)], ids=["desktop", "phone"])

@@ -213,6 +213,8 @@ TABLE_PAGES = {  # table: (a page that needs it, a page that does not, if any dr
     "tariffs": ("linkage", "timeline"),
     "tariff_layers": ("linkage", "timeline"),
     "deadlines": ("overview", "timeline"),
+    "measures": ("measures", "timeline"),
+    "measure_states": ("measures", "timeline"),
 }
 
 

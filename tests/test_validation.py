@@ -216,6 +216,59 @@ CASES = [
         ["data/deadlines.csv, line 2, column 'outcome_event': 'E999': unknown id: not in data/events.csv"],
     ),
     (
+        "measure state scheduled to end before it begins",
+        "measure_states",
+        replace(b"M01,suspended,2025-11-09,2026-11-27", b"M01,suspended,2025-11-09,2025-11-01"),
+        [
+            "data/measure_states.csv, line 3, column 'scheduled_until': '2025-11-01': scheduled_until must not be "
+            "before from",
+            "data/measure_states.csv, line 3, column 'scheduled_until': '2025-11-01': this state's scheduled end is "
+            "on or before the coverage end (curated_to in data/datapackage.json): record the state that followed",
+        ],
+    ),
+    (
+        "rate without its unit",
+        "measure_states",
+        replace(b",15,percent of revenue,", b",15,,"),
+        [
+            "data/measure_states.csv, line 6, column 'rate_unit': "
+            "a rate needs its rate_unit, and a rate_unit needs a rate"
+        ],
+    ),
+    (
+        "gap between a measure's states",
+        "measure_states",
+        replace(b"M01,in_force,2024-12-03,,E19", b"M01,in_force,2024-12-03,2025-06-01,E19"),
+        [
+            "data/measure_states.csv, line 2, column 'scheduled_until': '2025-06-01': this state was scheduled to "
+            "end before the measure's next state begins: record what came between"
+        ],
+    ),
+    (
+        "scheduled end inside the coverage with no state after it",
+        "measure_states",
+        replace(b"M02,in_force,2025-04-04,,E27", b"M02,in_force,2025-04-04,2025-10-01,E27"),
+        [
+            "data/measure_states.csv, line 4, column 'scheduled_until': '2025-10-01': this state's scheduled end is "
+            "on or before the coverage end (curated_to in data/datapackage.json): record the state that followed"
+        ],
+    ),
+    (
+        "state change that points to no event",
+        "measure_states",
+        replace(b"M02,in_force,2025-04-04,,E27", b"M02,in_force,2025-04-04,,E999"),
+        ["data/measure_states.csv, line 4, column 'event_id': 'E999': unknown id: not in data/events.csv"],
+    ),
+    (
+        "measure with an unknown side",
+        "measures",
+        replace(
+            b',CN,magnets,China Export Control Law,cn_mofcom,"Exports',
+            b',PRC,magnets,China Export Control Law,cn_mofcom,"Exports',
+        ),
+        ["data/measures.csv, line 2, column 'side': 'PRC': must be one of: US, CN"],
+    ),
+    (
         "required value empty",
         "events",
         replace(b"First Section 301 tariffs hit China", b""),
