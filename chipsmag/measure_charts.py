@@ -31,7 +31,7 @@ def lives_chart(spans: pd.DataFrame, measures: pd.DataFrame, day: str, domain: l
     rows["end"] = [max(e, s) for s, e in zip(rows["start"], rows["end"], strict=True)]
     rows["name"] = rows["measure"].map(meta["name"])
     rows["side"] = rows["measure"].map(meta["side"]).map(SIDE_LABELS)
-    rows["row"] = rows["side"] + ": " + rows["name"]
+    rows["row"] = rows["measure"].map(meta["side"]) + " · " + rows["name"]  # short: the labels share a phone's width
     rows["state_label"] = rows["state"].map(STATE_LABELS)
     rows["until"] = rows["scheduled_until"].fillna("")
     rows["chosen"] = rows["measure"] == (chosen or "")
@@ -40,7 +40,7 @@ def lives_chart(spans: pd.DataFrame, measures: pd.DataFrame, day: str, domain: l
         for m, n, s, a in zip(rows["measure"], rows["name"], rows["state_label"], rows["start"], strict=True)
     ]
     first = rows.groupby("row")["start"].min()
-    order = sorted(first.index, key=lambda r: (not r.startswith(SIDE_LABELS["US"]), first[r]))
+    order = sorted(first.index, key=lambda r: (not r.startswith("US"), first[r]))
     data = rows[["measure", "row", "state", "state_label", "start", "end", "until", "event_id", "chosen", "aria"]]
     y = {"field": "row", "type": "nominal", "sort": order, "title": None, "axis": {"labelLimit": 260}}
     x = {"field": "start", "type": "temporal", "title": None, "scale": {"domain": domain}, "axis": {"format": "%Y"}}

@@ -76,15 +76,24 @@ def scheduled_ends(states: pd.DataFrame, measures: pd.DataFrame, today: dt.date)
     state that followed, or passed with the outcome not recorded."""
     spans = timeline(states)
     ends = spans[spans["scheduled_until"].notna()].copy()
-    nxt = spans.groupby("measure")["state"].shift(-1)
-    ends["followed_by"] = nxt.loc[ends.index]
+    by_measure = spans.groupby("measure")
+    ends["followed_by"] = by_measure["state"].shift(-1).loc[ends.index]
+    ends["next_start"] = by_measure["start"].shift(-1).loc[ends.index]
     names = measures.set_index("id")["name"]
     ends["name"] = ends["measure"].map(names)
     passed = ends["scheduled_until"] <= today.isoformat()
+    # A state that gave way before its scheduled end was overtaken: the date no longer decides anything.
+    early = ends["next_start"].notna() & (ends["next_start"] < ends["scheduled_until"])
     ends["status"] = "upcoming"
     ends.loc[passed & (ends["followed_by"] == OUTCOME_UNKNOWN), "status"] = "passed, outcome not recorded"
-    known = passed & (ends["followed_by"] != OUTCOME_UNKNOWN)
+    known = passed & ends["followed_by"].notna() & (ends["followed_by"] != OUTCOME_UNKNOWN) & ~early
     ends.loc[known, "status"] = "passed: " + ends.loc[known, "followed_by"].map(STATE_LABELS).str.lower()
+    ends.loc[early, "status"] = (
+        "overtaken: "
+        + ends.loc[early, "followed_by"].map(STATE_LABELS).str.lower()
+        + " from "
+        + ends.loc[early, "next_start"]
+    )
     days = (pd.to_datetime(ends["scheduled_until"]) - pd.Timestamp(today)).dt.days
     ends["days"] = days
     cols = ["scheduled_until", "name", "measure", "state", "status", "days"]

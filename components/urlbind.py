@@ -37,6 +37,7 @@ def review_arrival(params: list[Param], page: str) -> None:
     dates = {p.key for p in params if p.kind == "date"}
     for key, value in review.corrections.items():
         if key in dates:  # a single date outside the record is clamped before its widget reads it
+            st.session_state[key] = value
             st.query_params[key] = value.isoformat()
     st.session_state["_url_review_page"] = page
     st.session_state["_url_notices"] = review.notices

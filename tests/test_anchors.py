@@ -227,3 +227,31 @@ def test_every_fact_row_cites_a_known_source(dataset, table):
     cited = dataset.tables[table]["source_ids"].str.split(";").explode()
     assert cited.notna().all()
     assert set(cited) <= known
+
+
+def _state(dataset, day: str) -> dict[str, tuple[str, str | None]]:
+    import datetime as dt
+
+    from chipsmag import measures
+
+    now = measures.on_date(dataset.tables["measures"], dataset.tables["measure_states"], dt.date.fromisoformat(day))
+    return {
+        r.tariff_layer if isinstance(r.tariff_layer, str) else r.number: (r.state, r.scheduled_until)
+        for r in now.itertuples()
+    }
+
+
+def test_state_of_play_on_2026_03_01(dataset):
+    state = _state(dataset, "2026-03-01")
+    assert state["us_ieepa_fentanyl"][0] == "struck_down" and state["us_ieepa_reciprocal"][0] == "struck_down"
+    assert state["us_section_122"] == ("in_force", "2026-07-24")
+    t = dataset.tables["tariffs"]
+    s122 = t[(t["layer"] == "us_section_122") & (t["status"] == "in_force")]
+    assert list(s122["rate_pct"]) == [10]
+    assert state["MOFCOM Announcements 55-58, 61 and 62 of 2025"] == ("suspended", "2026-11-10")
+
+
+def test_state_of_play_on_2026_11_29_after_the_coverage_end(dataset):
+    state = _state(dataset, "2026-11-29")
+    assert state["MOFCOM Announcements 55-58, 61 and 62 of 2025"][0] == "outcome_unknown"
+    assert state["us_section_122"][0] == "outcome_unknown"

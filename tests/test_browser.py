@@ -235,3 +235,34 @@ def test_a_moved_scenario_is_a_link(browser: Browser, server: str):
 
     with fresh_browser_at(browser, link) as other:
         assert scenario_state(other) == moved
+
+
+def test_the_state_of_play_date_and_measure_travel_in_the_link_and_survive_a_page_switch(browser: Browser, server: str):
+    measures = load_dataset().tables["measures"]
+    chosen, name = measures["id"].iloc[0], measures["name"].iloc[0]
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/measures?on=2026-03-01&measure={chosen}")
+        wait_ready(page)
+        expect_no_exception(page)
+        card = page.locator(".st-key-measure_card h3")
+        expect(card).to_have_text(name)
+        expect(page.locator("h3", has_text="On 1 Mar 2026")).to_be_visible()
+        link = share_link(page)
+        assert "on=2026-03-01" in link and f"measure={chosen}" in link, link
+        sidebar_nav(page, "Timeline").click()
+        page.wait_for_url(re.compile(r"/timeline"))
+        wait_ready(page)
+        sidebar_nav(page, "State of play").click()
+        page.wait_for_url(re.compile(r"/measures"))
+        wait_ready(page)
+        expect_no_exception(page)
+        expect(card).to_have_text(name)
+        expect(page.locator("h3", has_text="On 1 Mar 2026")).to_be_visible()
+        assert "on=2026-03-01" in page.url, page.url
+    finally:
+        context.close()
+    with fresh_browser_at(browser, link) as other:
+        expect(other.locator(".st-key-measure_card h3")).to_have_text(name)
+        expect(other.locator("h3", has_text="On 1 Mar 2026")).to_be_visible()

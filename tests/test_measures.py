@@ -119,3 +119,68 @@ def test_tariff_layers_stack_to_the_headline_rate():
     assert totals.to_dict() == {"2025-01-01": 20, "2026-02-24": 10, "2026-06-22": 10}
     assert set(stack["layer"]) == {"a", "b"}  # named-product layers are never stacked
     assert len(stack) == 2 * 3  # every layer at every step, 0 before it began
+
+
+def test_a_state_overtaken_before_its_scheduled_end_says_so():
+    states = pd.concat(
+        [STATES, pd.DataFrame([("C", "in_force", "2025-11-10", "2026-11-10", "E8")], columns=STATES.columns)]
+    ).sort_values(["measure", "from"])
+    states = states[~((states["measure"] == "C") & (states["state"] == "struck_down"))]
+    states = pd.concat([states, pd.DataFrame([("C", "struck_down", "2026-02-24", None, "E7")], columns=STATES.columns)])
+    ends = measures.scheduled_ends(states, MEASURES, dt.date(2026, 11, 29)).set_index("measure")
+    assert ends.at["C", "status"] == "overtaken: struck down from 2026-02-24"
+
+
+# The page, in AppTest (on the frozen 2025 fixture, whose measures are made for it).
+
+
+def test_the_page_opens_on_the_coverage_end_with_both_sides(on_record, record):
+    from .apptest_helpers import charts_of, open_page, texts
+
+    at = open_page("measures")
+    assert not at.exception and not at.error
+    body = texts(at)
+    assert at.subheader[0].value == "On 8 Dec 2025"  # the fixture's coverage end
+    assert "**United States**" in body and "**China**" in body
+    # M01 (China's Ga/Ge/Sb ban on the US) was suspended on 2025-11-09 until 2026-11-27.
+    assert "Ban on gallium/germanium/antimony exports to the US** (M01): since 9 Nov 2025, until 27 Nov 2026" in body
+    assert charts_of(at) == 2
+    assert at.date_input(key="on").value == record.coverage.curated_to
+
+
+def test_a_date_outside_the_record_is_clamped_with_a_notice(on_record):
+    from .apptest_helpers import open_page, texts
+
+    at = open_page("measures", on="2010-01-01")
+    assert "Date: 2010-01-01 is outside 2024-12-03 to" in texts(at)
+    assert at.date_input(key="on").value.isoformat() == "2024-12-03"
+    later = open_page("measures", on="2099-01-01")
+    assert "2099-01-01 is outside" in texts(later) and not later.exception
+
+
+def test_a_date_that_is_not_a_date_and_an_unknown_measure_are_dropped_with_notices(on_record, record):
+    from .apptest_helpers import open_page, texts
+
+    at = open_page("measures", on="soon", measure="M999")
+    body = texts(at)
+    assert "Date: 'soon' is not a date in the form YYYY-MM-DD; the default was used." in body
+    assert "Measure: 'M999' not recognised and dropped." in body
+    assert at.date_input(key="on").value == record.coverage.curated_to
+
+
+def test_a_passed_end_after_the_coverage_shows_as_outcome_not_recorded(on_record):
+    from .apptest_helpers import open_page, texts
+
+    at = open_page("measures", on="2026-11-29", measure="M01")
+    body = texts(at)
+    assert "is after the coverage end" in body
+    assert "its scheduled end on 27 Nov 2026 passed; outcome not recorded" in body
+    assert "Outcome not recorded" in body  # the card lists the derived state too
+
+
+def test_the_card_lists_the_states_with_their_events(on_record):
+    from .apptest_helpers import open_page, texts
+
+    body = texts(open_page("measures", measure="M01"))
+    assert "3 Dec 2024, **In force**: **E19** China bans gallium/germanium/antimony exports to the US" in body
+    assert "9 Nov 2025, **Suspended**, scheduled to end 27 Nov 2026: **E56**" in body
