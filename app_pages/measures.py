@@ -198,7 +198,9 @@ stack = stack[stack["side"].isin(chosen_sides)]
 if stack.empty:
     layout.empty_state("tariff layers")
 else:
-    st.vega_lite_chart(measure_charts.tariff_stack_chart(stack), key="ms_tariffs")
+    for code in chosen_sides:
+        if (stack["side"] == code).any():
+            st.vega_lite_chart(measure_charts.tariff_stack_chart(stack, code), key=f"ms_tariffs_{code}")
     st.caption(
         "Headline statutory rates on all goods of the other side, not trade-weighted averages; layers on named "
         "products (Section 301 magnets and graphite, Section 232 chips) are on the Chips for magnets page. Drawn "

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from chipsmag.charts import _records, _vl
+from chipsmag.charts import _vl
 from chipsmag.measures import OUTCOME_UNKNOWN, SIDE_LABELS, STATE_LABELS
 
 STATE_COLORS = {  # colour-blind-safe; ended states in greys, the unknown hatched-looking light grey
@@ -41,8 +41,13 @@ def lives_chart(spans: pd.DataFrame, measures: pd.DataFrame, day: str, domain: l
     ]
     first = rows.groupby("row")["start"].min()
     order = sorted(first.index, key=lambda r: (not r.startswith("US"), first[r]))
-    data = rows[["measure", "row", "state", "state_label", "start", "end", "until", "event_id", "chosen", "aria"]]
-    y = {"field": "row", "type": "nominal", "sort": order, "title": None, "axis": {"labelLimit": 260}}
+    rows["first"] = ~rows["row"].duplicated()
+    data = rows[
+        ["measure", "row", "state", "state_label", "start", "end", "until", "event_id", "chosen", "first", "aria"]
+    ]
+    # Each row's name is written above its bar, not on the axis: on a phone the axis labels would take
+    # the whole width.
+    y = {"field": "row", "type": "nominal", "sort": order, "title": None, "axis": None}
     x = {"field": "start", "type": "temporal", "title": None, "scale": {"domain": domain}, "axis": {"format": "%Y"}}
     tooltip = [
         {"field": "row", "title": "Measure"},
@@ -61,7 +66,7 @@ def lives_chart(spans: pd.DataFrame, measures: pd.DataFrame, day: str, domain: l
     layers = [
         {
             "params": [{"name": LIVES_PICK, "select": {"type": "point", "fields": ["measure"]}}],
-            "mark": {"type": "bar", "clip": True, "cornerRadius": 2},
+            "mark": {"type": "bar", "clip": True, "cornerRadius": 2, "height": {"band": 0.38}, "yOffset": 6},
             "encoding": {
                 "y": y,
                 "x": x,
@@ -75,8 +80,13 @@ def lives_chart(spans: pd.DataFrame, measures: pd.DataFrame, day: str, domain: l
         },
         {  # a dot where an event changed the state
             "transform": [{"filter": "isValid(datum.event_id) && datum.event_id != ''"}],
-            "mark": {"type": "point", "filled": True, "size": 30, "color": "#222222", "clip": True},
+            "mark": {"type": "point", "filled": True, "size": 24, "color": "#222222", "clip": True, "yOffset": 6},
             "encoding": {"y": y, "x": x, "tooltip": tooltip},
+        },
+        {  # the measure's name over its row, once
+            "transform": [{"filter": "datum.first"}],
+            "mark": {"type": "text", "align": "left", "baseline": "middle", "x": 2, "yOffset": -7, "fontSize": 11},
+            "encoding": {"y": y, "text": {"field": "row"}},
         },
         {
             "data": {"values": [{"day": day}]},
@@ -89,7 +99,7 @@ def lives_chart(spans: pd.DataFrame, measures: pd.DataFrame, day: str, domain: l
             "encoding": {"x": {"field": "day", "type": "temporal"}, "text": {"field": "label"}},
         },
     ]
-    return _vl("Each measure's life, by state", layers, data, height={"step": 22})
+    return _vl("Each measure's life, by state", layers, data, height={"step": 30})
 
 
 def _label_expr(labels: dict[str, str]) -> str:
@@ -97,49 +107,38 @@ def _label_expr(labels: dict[str, str]) -> str:
     return f"{{{pairs}}}[datum.value] || datum.value"
 
 
-def tariff_stack_chart(stack: pd.DataFrame) -> dict:
-    """Each side's general tariff layers stacked by authority as steps, one panel per side: the
-    top of a stack (the black line) is that side's headline additional rate on all goods of the other."""
-    data = stack.assign(side_label=stack["side"].map(STACK_PANELS))
+def tariff_stack_chart(stack: pd.DataFrame, side: str) -> dict:
+    """One side's general tariff layers stacked by authority as steps: the top of the stack (the
+    black line) is that side's headline additional rate on all goods of the other."""
+    data = stack[stack["side"] == side].copy()
     data["label"] = data["name"] + " (" + data["authority"] + ")"
     x = {"field": "day", "type": "temporal", "title": None}
-    return {
-        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
-        "title": {"text": ["General tariff layers stacked by legal", "authority (additional %, all goods)"]},
-        "data": {"values": _records(data)},
-        "facet": {
-            "row": {"field": "side_label", "type": "nominal", "title": None, "sort": list(STACK_PANELS.values())}
+    layers = [
+        {
+            "mark": {"type": "area", "interpolate": "step-after", "opacity": 0.85},
+            "encoding": {
+                "x": x,
+                "y": {"field": "rate", "type": "quantitative", "stack": "zero", "title": "additional tariff, %"},
+                "color": {"field": "label", "type": "nominal", "title": "Layer (authority)"},
+                "tooltip": [
+                    {"field": "label", "title": "Layer"},
+                    {"field": "day", "title": "From"},
+                    {"field": "rate", "title": "%"},
+                ],
+            },
         },
-        "spec": {
-            "width": "container",
-            "height": 150,
-            "layer": [
-                {
-                    "mark": {"type": "area", "interpolate": "step-after", "opacity": 0.85},
-                    "encoding": {
-                        "x": x,
-                        "y": {"field": "rate", "type": "quantitative", "stack": "zero", "title": "%"},
-                        "color": {"field": "label", "type": "nominal", "title": "Layer (authority)"},
-                        "tooltip": [
-                            {"field": "label", "title": "Layer"},
-                            {"field": "day", "title": "From"},
-                            {"field": "rate", "title": "%"},
-                        ],
-                    },
-                },
-                {
-                    "transform": [{"aggregate": [{"op": "sum", "field": "rate", "as": "total"}], "groupby": ["day"]}],
-                    "mark": {"type": "line", "interpolate": "step-after", "color": "#222222", "strokeWidth": 1.5},
-                    "encoding": {
-                        "x": x,
-                        "y": {"field": "total", "type": "quantitative"},
-                        "tooltip": [{"field": "day", "title": "From"}, {"field": "total", "title": "Total %"}],
-                    },
-                },
-            ],
+        {
+            "transform": [{"aggregate": [{"op": "sum", "field": "rate", "as": "total"}], "groupby": ["day"]}],
+            "mark": {"type": "line", "interpolate": "step-after", "color": "#222222", "strokeWidth": 1.5},
+            "encoding": {
+                "x": x,
+                "y": {"field": "total", "type": "quantitative"},
+                "tooltip": [{"field": "day", "title": "From"}, {"field": "total", "title": "Total %"}],
+            },
         },
-        "config": {"legend": {"orient": "bottom", "direction": "vertical", "labelLimit": 360}},
-    }
+    ]
+    title = f"{STACK_PANELS[side]}: general tariff layers stacked by legal authority (black: the total)"
+    return _vl(title, layers, data, height=320)
 
 
 STACK_PANELS = {"US": "US on Chinese goods", "CN": "China on US goods"}

@@ -255,3 +255,32 @@ def test_state_of_play_on_2026_11_29_after_the_coverage_end(dataset):
     state = _state(dataset, "2026-11-29")
     assert state["MOFCOM Announcements 55-58, 61 and 62 of 2025"][0] == "outcome_unknown"
     assert state["us_section_122"][0] == "outcome_unknown"
+
+
+@pytest.mark.parametrize(
+    ("day", "measure", "state", "until"),
+    [
+        ("2025-06-01", "M10", "revoked", None),  # AI Diffusion Rule, rescinded 2025-05-13
+        ("2025-06-01", "M13", "in_force", None),  # H20/MI308 licence requirement from 2025-04-09
+        ("2025-06-01", "M14", "in_force", None),  # EDA licence curbs, revoked 2025-07-02
+        ("2025-08-01", "M14", "revoked", None),
+        ("2025-06-01", "M36", "in_force", None),  # Announcement 18 of 2025
+        ("2025-06-01", "M33", "in_force", None),  # China's Ga/Ge/Sb ban on the US
+        ("2025-12-01", "M33", "suspended", "2026-11-27"),  # Announcement 72
+        ("2025-12-01", "M17", "suspended", "2026-11-10"),  # BIS 50% Affiliates Rule, Busan
+        ("2026-01-20", "M41", "in_force", None),  # China's customs block on the H200
+        ("2026-03-01", "M19", "in_force", None),  # the January 2026 H200 rule
+        ("2026-03-01", "M11", "struck_down", None),  # IEEPA fentanyl
+        ("2026-11-29", "M33", "outcome_unknown", None),  # passed 2026-11-27, outcome not recorded
+        ("2026-11-29", "M17", "outcome_unknown", None),
+    ],
+)
+def test_a_dozen_measures_on_given_dates(dataset, day, measure, state, until):
+    import datetime as dt
+
+    from chipsmag import measures
+
+    now = measures.on_date(dataset.tables["measures"], dataset.tables["measure_states"], dt.date.fromisoformat(day))
+    row = now.set_index("id").loc[measure]
+    assert row["state"] == state
+    assert (row["scheduled_until"] if isinstance(row["scheduled_until"], str) else None) == until

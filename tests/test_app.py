@@ -27,7 +27,7 @@ from .apptest_helpers import (
 
 EXPECTED = {  # page: (plotly chart titles, number of Vega-Lite charts)
     "overview": ([], 1),
-    "measures": ([], 2),
+    "measures": ([], 3),
     "timeline": ([], 1),
     "revenue": ([], 2),
     "supply": ([], 5),

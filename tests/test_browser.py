@@ -22,7 +22,7 @@ pytestmark = pytest.mark.browser
 
 PAGES = {  # url path: (page title, Plotly charts, Vega-Lite charts)
     "": ("Chips for magnets", 0, 1),
-    "measures": ("State of play", 0, 2),
+    "measures": ("State of play", 0, 3),
     "timeline": ("Timeline", 0, 1),
     "revenue": ("Revenue at risk", 0, 2),
     "supply": ("Supply", 0, 5),

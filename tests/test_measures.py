@@ -144,7 +144,7 @@ def test_the_page_opens_on_the_coverage_end_with_both_sides(on_record, record):
     assert "**United States**" in body and "**China**" in body
     # M01 (China's Ga/Ge/Sb ban on the US) was suspended on 2025-11-09 until 2026-11-27.
     assert "Ban on gallium/germanium/antimony exports to the US** (M01): since 9 Nov 2025, until 27 Nov 2026" in body
-    assert charts_of(at) == 2
+    assert charts_of(at) == 3  # the lives, and one tariff stack per side
     assert at.date_input(key="on").value == record.coverage.curated_to
 
 
