@@ -112,6 +112,9 @@ st.markdown(
   every page; sources searched after it were nearly silent, so later moves may be missing. A scheduled
   date after the coverage end that has passed is shown as "passed; outcome not in the data", never as
   still suspended and never as ended.
+- **Measures have states, not just events.** The State of play reads each instrument's recorded
+  states; a state scheduled to end after the coverage end, with nothing recorded after it, is shown
+  from that date as "outcome not recorded". Tariff rates stay in the tariff table, by legal layer.
 - **Two-month figures stay whole.** China Customs reported January and February 2026 magnet exports as
   one figure; it is one row and one bar, never split by guesswork.
 - **USGS editions.** Each Mineral Commodity Summaries edition revises the year before; both editions
