@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from chipsmag import charts, metrics
+from chipsmag import charts, metrics, sequence
 from chipsmag.filters import apply_dates, apply_to_events, apply_to_links
 from chipsmag.text import format_event_date, md_escape
 from components import data, layout, sources, urlbind
@@ -51,25 +51,53 @@ if basis:
     links = links[links["basis"].isin(basis)]
 tariffs = apply_dates(t["tariffs"], "effective_date", f)
 
-# 2. A click on an arrowhead selects its link.
-points = (st.session_state.get("lk_chart") or {}).get("selection", {}).get(charts.LINK_PICK) or []
-if points and str(points) != st.session_state.get("_lk_seen"):
-    st.session_state["_lk_seen"] = str(points)
-    clicked = str(points[0].get("link")) if isinstance(points[0], dict) else None
-    if clicked in set(t["links"]["id"]):
-        st.session_state["link"] = clicked
+# 2. A click on a move focuses it; a click on an arrowhead opens its link's card.
+selection = (st.session_state.get("lk_chart") or {}).get("selection", {})
+for pick, field, key in ((sequence.PICK, "id", "focus"), (sequence.LINK_PICK, "link", "link")):
+    points = selection.get(pick) or []
+    if points and str(points) != st.session_state.get(f"_lk_seen_{key}"):
+        st.session_state[f"_lk_seen_{key}"] = str(points)
+        clicked = str(points[0].get(field)) if isinstance(points[0], dict) else None
+        if clicked in set(param(ds, key).options):
+            st.session_state[key] = clicked
 
-if links.empty:
-    layout.empty_state("links")
+# The moves of the chosen period that take part in a link.
+in_period = events if period == "all" else events[events["plot_date"].dt.year == int(period)]
+drawn = apply_to_links(links, in_period["id"])
+moves = in_period[in_period["id"].isin(set(drawn["from_event"]) | set(drawn["to_event"]))]
+titles = moves.set_index("id")
+focus = urlbind.id_select(
+    st,
+    param(ds, "focus"),
+    moves.sort_values("plot_date")["id"].tolist(),
+    lambda ids: {i: f"{i} · {titles.at[i, 'title']}" if i in titles.index else i for i in ids},
+    "Focus on a move",
+    help="Highlights what the move answered and what answered it, and dims the rest. Or click a move on the chart.",
+    what="moves",
+)
+if focus is not None and focus not in titles.index:
+    focus = None
+if drawn.empty:
+    layout.empty_state("links in this period")
 else:
-    spec = charts.linkage_chart(events, links, urlbind.chosen_id(param(ds, "link")), period)
-    st.vega_lite_chart(spec, key="lk_chart", on_select="rerun")
-    if len(links) > charts.MAX_DRAWN_LINKS:
+    if len(moves) > sequence.MAX_MOVES:
+        keep = moves.sort_values("plot_date").tail(sequence.MAX_MOVES)
         st.caption(
-            f"{len(links):,} links match: the chart draws the {charts.MAX_DRAWN_LINKS} most recent. "
-            "Narrow the filters to see the others."
+            f"{len(moves):,} linked moves match: the chart draws the {sequence.MAX_MOVES} most recent. Pick a year "
+            "or narrow the filters to see the others."
         )
-    sources.caption(ds, metrics.sources_of(links), "Each link's evidence: hover its line, or open its card below.")
+        moves, drawn = keep, apply_to_links(drawn, keep["id"])
+    countries = dict(zip(t["actors"]["id"], t["actors"]["country"], strict=True))
+    headline = metrics.tariff_lines(t["tariffs"], t["tariff_layers"])
+    spec = sequence.sequence_chart(moves, drawn, countries, headline, focus)
+    st.vega_lite_chart(spec, key="lk_chart", on_select="rerun")
+    st.caption(
+        "Time runs down; one row per move: US moves on the left, China's on the right, tariffs and deals in the "
+        "middle. Arrows run from a move to its answer (colour: relation; dashed: inferred). Edge strips: each side's "
+        "headline additional tariff on all goods of the other, written where it changed. Click a move to focus it: "
+        "what it answered and what answered it stay, the rest dims."
+    )
+    sources.caption(ds, metrics.sources_of(drawn), "Each link's evidence: hover its line, or open its card below.")
 if not tariffs.empty:
     lines = apply_dates(metrics.tariff_lines(t["tariffs"], t["tariff_layers"]), "day", f)  # sums over every row
     domain = charts.linkage_domain(events, period)

@@ -52,7 +52,6 @@ FONT = "Source Sans Pro, sans-serif"
 # Above these sizes a chart aggregates or draws a bounded subset, and says so: a page must stay
 # light however large the data grows.
 MAX_EVENT_POINTS = 1500
-MAX_DRAWN_LINKS = 400
 MAX_CHAIN_EVENTS = 40
 MAX_EVENT_LINES = 40
 
@@ -366,16 +365,12 @@ def timeline_chart(events: pd.DataFrame, actors: pd.DataFrame, lanes: str, selec
 # ---------------------------------------------------------------------------
 
 
-LINK_PICK = "link_pick"  # the name of the linkage chart's click selection
 RELATION_COLOR = {  # a link's relation as colour, the same in every linkage chart
     "field": "relation",
     "type": "nominal",
     "title": "Relation",
     "scale": {"domain": list(RELATION_COLORS), "range": list(RELATION_COLORS.values())},
 }
-LEVER_Y = {"chips": 2.0, "both": 1.0, "magnets": 0.0}
-LINK_COLUMNS = ["link", "day", "y", "day2", "y2", "tip_day", "tip_y", "shape", "size", "relation", "basis"]
-LINK_COLUMNS += ["route", "evidence", "sources", "aria"]
 LINKAGE_AXIS_WIDTH = 110  # px: both linkage charts reserve it for their y axis, so their x axes line up
 
 
@@ -398,146 +393,6 @@ def _linkage_x(domain: list[str]) -> dict:
         "scale": {"domain": domain},
         "axis": {"gridColor": "#eeeeee"},
     }
-
-
-def _arrow_tip(x0: pd.Timestamp, y0: float, x1: pd.Timestamp, y1: float) -> tuple[str, float, str]:
-    """Where a link's arrowhead sits (85% of the way to the answering move) and which way it
-    points: up or down between lanes, right within a lane."""
-    at = x0 + (x1 - x0) * 0.85
-    shape = "triangle-right" if abs(y1 - y0) < 0.5 else ("triangle-up" if y1 > y0 else "triangle-down")
-    return at.strftime("%Y-%m-%d"), y0 + (y1 - y0) * 0.85, shape
-
-
-def linkage_chart(events: pd.DataFrame, links: pd.DataFrame, selected: str | None = None, period: str = "all") -> dict:
-    """The two levers as lanes, each link a line from a move to the move that answered it, with
-    an arrowhead near the answer; colour: relation, dashes: inferred. A click on an arrowhead
-    selects its link (selection parameter LINK_PICK, by link id).
-
-    Events need plot_date and the plain fields of ``with_hovers``; links need ``source_list``
-    (``with_link_hovers``). ``period="2025"`` opens the axis on 2025 (links from earlier moves
-    enter from the left)."""
-    if len(links) > MAX_DRAWN_LINKS:  # draw the most recent links only (the page says so)
-        ends = events.set_index("id")["plot_date"]
-        order = links["to_event"].map(ends).sort_values(kind="stable")
-        links = links.loc[order.index[-MAX_DRAWN_LINKS:]]
-    ev = events
-    if len(ev) > MAX_EVENT_POINTS:  # too many to draw: keep the events the drawn links connect
-        ev = ev[ids_in(ev["id"], set(links["from_event"]) | set(links["to_event"]))]
-    ev = ev.sort_values("plot_date", kind="stable")
-    ev = ev.assign(y=_stacked(ev["lever"].map(LEVER_Y), ev["lever"], ev["plot_date"], gap_days=12))
-    pos = {i: (x, y) for i, x, y in _rows(ev, "id", "plot_date", "y")}
-    drawn = links[ids_in(links["from_event"], pos) & ids_in(links["to_event"], pos)]
-    rows = []
-    for link_id, start, end, relation, basis, evidence, cited in _rows(
-        drawn, "id", "from_event", "to_event", "relation", "basis", "evidence", "source_list"
-    ):
-        (x0, y0), (x1, y1) = pos[start], pos[end]
-        tip_day, tip_y, shape = _arrow_tip(x0, y0, x1, y1)
-        rows.append(
-            {
-                "link": link_id,
-                "day": x0.strftime("%Y-%m-%d"),
-                "y": y0,
-                "day2": x1.strftime("%Y-%m-%d"),
-                "y2": y1,
-                "tip_day": tip_day,
-                "tip_y": tip_y,
-                "shape": shape,
-                "size": 260 if link_id == selected else 110,
-                "relation": relation,
-                "basis": basis,
-                "route": f"{start} → {end}",
-                "evidence": evidence,
-                "sources": cited,
-                "aria": f"Link {link_id}, {start} to {end}: {relation} ({basis})",
-            }
-        )
-    lines = pd.DataFrame(
-        rows,
-        columns=LINK_COLUMNS,
-    )
-    domain = linkage_domain(events, period)
-    x = _linkage_x(domain)
-    y = {
-        "field": "y",
-        "type": "quantitative",
-        "title": None,
-        "scale": {"domain": [-0.6, 2.6], "nice": False, "zero": False},
-        "axis": {
-            "values": [0, 1, 2],
-            "labelExpr": "['Magnets lever', 'Both', 'Chips lever'][datum.value]",
-            "gridColor": "#eeeeee",
-            "minExtent": LINKAGE_AXIS_WIDTH,
-            "maxExtent": LINKAGE_AXIS_WIDTH,
-        },
-    }
-    color = RELATION_COLOR
-    tooltip = [
-        {"field": "link", "title": "Link"},
-        {"field": "route", "title": "From → to"},
-        {"field": "relation", "title": "Relation"},
-        {"field": "basis", "title": "Basis"},
-        {"field": "evidence", "title": "Evidence"},
-        {"field": "sources", "title": "Source"},
-    ]
-    dots = _event_rows(ev).assign(y=ev["y"].tolist())
-    layers = [
-        {
-            "mark": {"type": "rule", "strokeWidth": 2, "opacity": 0.85, "clip": True},
-            "encoding": {
-                "x": x,
-                "y": y,
-                "x2": {"field": "day2"},
-                "y2": {"field": "y2"},
-                "color": color,
-                "strokeDash": {
-                    "field": "basis",
-                    "type": "nominal",
-                    "title": "Basis",
-                    "scale": {"domain": ["stated", "inferred"], "range": [[1, 0], [4, 3]]},
-                },
-                "description": {"field": "aria"},
-                "tooltip": tooltip,
-            },
-        },
-        {
-            "data": {"values": _records(dots)},
-            "mark": {
-                "type": "point",
-                "filled": True,
-                "size": 70,
-                "opacity": 1,
-                "fill": "#FFFFFF",
-                "stroke": "#333333",
-                "strokeWidth": 1.2,
-                "clip": True,
-            },
-            "encoding": {
-                "x": x,
-                "y": y,
-                "description": {"field": "aria"},
-                "tooltip": [
-                    {"field": "id", "title": "Event"},
-                    {"field": "title", "title": "Title"},
-                    {"field": "when", "title": "Date"},
-                ],
-            },
-        },
-        {
-            "params": [{"name": LINK_PICK, "select": {"type": "point", "fields": ["link"], "on": "click"}}],
-            "mark": {"type": "point", "filled": True, "opacity": 1, "cursor": "pointer", "clip": True},
-            "encoding": {
-                "x": {**x, "field": "tip_day"},
-                "y": {**y, "field": "tip_y"},
-                "color": color,
-                "shape": {"field": "shape", "type": "nominal", "scale": None},
-                "size": {"field": "size", "type": "quantitative", "scale": None},
-                "description": {"field": "aria"},
-                "tooltip": tooltip,
-            },
-        },
-    ]
-    return _vl("Chips for magnets: moves and the links between them", layers, lines, height=560)
 
 
 TARIFF_SERIES = {  # short: the legend must fit a phone

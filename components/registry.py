@@ -71,6 +71,7 @@ def _page_params(version: str, on: dt.date, _ds: Dataset) -> tuple[Param, ...]:
         Param("relation", "Relation", "multi", RELATIONS, page="linkage"),
         Param("basis", "Basis", "multi", ("stated", "inferred"), page="linkage"),
         Param("link", "Link", "one", tuple(links["id"]) if links is not None else (), page="linkage"),
+        Param("focus", "Focus", "one", tuple(events["id"]) if events is not None else (), page="linkage"),
         Param("table", "Table", "one", names, page="sources"),
         Param("chain", "Chain period", "one", linkage_periods(ds)[:-1], page="overview"),
         Param("on", "Date", "date", page="measures", bounds=state_bounds(ds, on)),

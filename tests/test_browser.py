@@ -191,9 +191,11 @@ def test_clicking_a_link_on_the_chart_opens_its_evidence(page: Page, server: str
     page.goto(f"{server}/linkage?relation=quid%20pro%20quo&basis=stated&period=2025")
     wait_ready(page)
     arrowheads = page.locator("[data-testid='stVegaLiteChart'] path[aria-label^='Link L']")
-    links = load_dataset().tables["links"]
-    stated_qpq = int(((links["relation"] == "quid pro quo") & (links["basis"] == "stated")).sum())
-    expect(arrowheads).to_have_count(stated_qpq)  # one arrowhead per link (lines are drawn as svg lines)
+    t = load_dataset().tables
+    links, year = t["links"], t["events"].set_index("id")["date"].str[:4]
+    in_2025 = (links["from_event"].map(year) == "2025") & (links["to_event"].map(year) == "2025")
+    stated_qpq = int(((links["relation"] == "quid pro quo") & (links["basis"] == "stated") & in_2025).sum())
+    expect(arrowheads).to_have_count(stated_qpq)  # one arrowhead per link drawn in the year
     page.locator("[data-testid='stVegaLiteChart'] path[aria-label^='Link L17,']").last.click(force=True)
     page.wait_for_url(re.compile(r"link=L17"))
     wait_ready(page)
@@ -266,3 +268,21 @@ def test_the_state_of_play_date_and_measure_travel_in_the_link_and_survive_a_pag
     with fresh_browser_at(browser, link) as other:
         expect(other.locator(".st-key-measure_card h3")).to_have_text(name)
         expect(other.locator("h3", has_text="On 1 Mar 2026")).to_be_visible()
+
+
+def test_clicking_a_move_focuses_it_and_the_focus_travels_in_the_link(browser: Browser, server: str):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/linkage?period=2025")
+        wait_ready(page)
+        page.locator("[data-testid='stVegaLiteChart'] path[aria-label^='Event E42,']").first.click(force=True)
+        page.wait_for_url(re.compile(r"focus=E42"))
+        wait_ready(page)
+        expect_no_exception(page)
+        link = share_link(page)
+        assert "focus=E42" in link and "period=2025" in link, link
+    finally:
+        context.close()
+    with fresh_browser_at(browser, link) as other:
+        expect(other.get_by_role("combobox", name="Focus on a move")).to_have_value(re.compile(r"^E42 "))

@@ -12,7 +12,15 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chipsmag import charts, metrics
-from chipsmag.filters import Filters, apply_to_events, apply_to_links, date_bounds, describe, event_plot_date
+from chipsmag.filters import (
+    Filters,
+    apply_to_events,
+    apply_to_links,
+    date_bounds,
+    describe,
+    event_plot_date,
+    with_plot_dates,
+)
 from chipsmag.text import csv_text, format_event_date, md_escape, md_link, usd_m
 
 
@@ -132,23 +140,9 @@ def test_side_lanes(record):
     assert pos.at["E08", "lane"] == "Other governments"
 
 
-def test_linkage_spec_draws_each_link_and_the_tariff_steps(record):
+def test_the_tariff_chart_draws_the_headline_steps_from_the_layers(record):
     t = record.tables
-    events = apply_to_events(t["events"], Filters(dt.date(2018, 1, 1), dt.date(2026, 1, 1)))
-    links = t["links"].copy()
-    links.loc[links.index[0], "evidence"] = "<script>alert(1)</script>"
-    events = charts.with_hovers(events, {}, {})
-    spec = charts.linkage_chart(events, charts.with_link_hovers(links, {}), "L17", period="all")
-    rows = {r["link"]: r for r in spec["data"]["values"]}
-    assert set(rows) == set(t["links"]["id"])  # every link drawn once
-    inferred = {i for i, r in rows.items() if r["basis"] == "inferred"}
-    assert inferred == set(t["links"].loc[t["links"]["basis"] == "inferred", "id"])
-    assert rows[links["id"].iloc[0]]["evidence"] == "<script>alert(1)</script>"  # text, drawn as text
-    assert rows["L17"]["size"] > rows["L13"]["size"]  # the chosen link's arrowhead stands out
-    l17 = t["links"].set_index("id").loc["L17"]
-    assert rows["L17"]["route"] == f"{l17['from_event']} → {l17['to_event']}"
-    assert spec["layer"][2]["params"][0]["name"] == charts.LINK_PICK
-    domain = charts.linkage_domain(events, "2025")
+    domain = charts.linkage_domain(with_plot_dates(t["events"]), "2025")
     assert domain == ["2024-11-15", "2026-01-15"]
     lines = metrics.tariff_lines(t["tariffs"], t["tariff_layers"])
     tariffs = charts.tariff_chart(lines, t["tariffs"], t["tariff_layers"], domain, end="2025-12-08")
