@@ -102,7 +102,10 @@ if not tariffs.empty:
     lines = apply_dates(metrics.tariff_lines(t["tariffs"], t["tariff_layers"]), "day", f)  # sums over every row
     domain = charts.linkage_domain(events, period)
     end = ds.coverage.curated_to.isoformat() if ds.coverage and ds.coverage.curated_to else None
-    st.vega_lite_chart(charts.tariff_chart(lines, tariffs, t["tariff_layers"], domain, end), key="lk_tariffs")
+    lo, hi = domain
+    moves = events[(events["category"] == "tariff") & (events["plot_date"] >= lo) & (events["plot_date"] <= hi)]
+    spec = charts.tariff_chart(lines, tariffs, t["tariff_layers"], domain, end, moves)
+    st.vega_lite_chart(spec, key="lk_tariffs")
     sources.caption(
         ds,
         metrics.sources_of(tariffs),
@@ -110,8 +113,8 @@ if not tariffs.empty:
         "goods of the other, the sum of its general layers (IEEPA fentanyl and reciprocal, then the Section 122 "
         "surcharge on all countries). Dashed: layers on named products (Section 301 magnets and graphite, Section "
         "232 advanced chips), never summed. Crosses: threatened or announced rates that were never imposed. '?': "
-        "a scheduled end passed with no outcome in the data. Pre-2025 Section 301 duties are not shown. Same time "
-        "axis as the chart above.",
+        "a scheduled end passed with no outcome in the data. Triangles: tariff moves, by event id (hover for the "
+        "title). Pre-2025 Section 301 duties are not shown.",
     )
 else:
     layout.empty_state("tariff steps")

@@ -169,6 +169,39 @@ def _stack_offsets(dates: Sequence[pd.Timestamp], gap_days: int = 25) -> list[fl
     return offsets
 
 
+def event_marks(events: pd.DataFrame, x: dict, color: str) -> dict:
+    """Events (with plot_date) on a numeric time series, styled alike on every page: a triangle at
+    the top of the plot, a dotted rule down to the series and the event id over the triangle; events
+    close in time take different rows so their ids never overlap. Past MAX_EVENT_LINES events, only
+    the triangles (their titles in the tooltip). A layer to add to the series' layers."""
+    marks = _event_rows(events)
+    ex = {**x, "field": "day"}
+    tooltip = [{"field": "id", "title": "Event"}, {"field": "when", "title": "Date"}, {"field": "title"}]
+    marks["level_y"] = [8 + 22 * level for level in _label_levels(pd.to_datetime(marks["day"]), gap_days=40)]
+    level_y = {"field": "level_y", "type": "quantitative", "scale": None}
+    triangles = {
+        "mark": {"type": "point", "shape": "triangle-down", "filled": True, "size": 110, "opacity": 1},
+        "encoding": {
+            "x": ex,
+            "y": level_y,
+            "color": {"value": color},
+            "description": {"field": "aria"},
+            "tooltip": tooltip,
+        },
+    }
+    layers = [triangles]
+    if len(marks) <= MAX_EVENT_LINES:
+        layers = [
+            {"mark": {"type": "rule", "strokeDash": [2, 3], "color": color}, "encoding": {"x": ex, "tooltip": tooltip}},
+            triangles,
+            {
+                "mark": {"type": "text", "fontSize": 10, "dy": -10, "baseline": "bottom"},
+                "encoding": {"x": ex, "y": level_y, "text": {"field": "id"}},
+            },
+        ]
+    return {"data": {"values": _records(marks)}, "layer": layers}
+
+
 def _label_levels(dates: Sequence[pd.Timestamp], gap_days: int, levels: int = 4) -> list[int]:
     """Row numbers (0 = top) for labels on a time axis: each label takes the first row whose last
     label is more than ``gap_days`` earlier; past ``levels`` rows, the row least recently used."""
@@ -404,7 +437,12 @@ TARIFF_MARKS = {"threatened": "Threatened, never imposed", "announced": "Announc
 
 
 def tariff_chart(
-    lines: pd.DataFrame, tariffs: pd.DataFrame, layers: pd.DataFrame, domain: list[str], end: str | None = None
+    lines: pd.DataFrame,
+    tariffs: pd.DataFrame,
+    layers: pd.DataFrame,
+    domain: list[str],
+    end: str | None = None,
+    events: pd.DataFrame | None = None,
 ) -> dict:
     """Tariffs by legal layer on the linkage chart's time axis: each side's headline additional
     rate (the sum of its general layers, from ``metrics.tariff_lines``) as steps; product-line
@@ -538,6 +576,8 @@ def tariff_chart(
                 },
             }
         )
+    if events is not None and len(events):  # the tariff moves, named on the series
+        layers_out.append(event_marks(events, x, CATEGORY_COLORS["tariff"]))
     # The height holds the plot and the five-entry legend under it.
     return _vl("Additional tariffs by legal layer (%)", layers_out, pd.DataFrame(steps), height=520)
 
@@ -612,6 +652,14 @@ def _event_rows(events: pd.DataFrame) -> pd.DataFrame:
     return rows
 
 
+EVENT_TOOLTIP = [  # a move's tooltip in the charts that draw moves as points (rows of ``_event_rows``)
+    {"field": "id", "title": "Event"},
+    {"field": "when", "title": "Date"},
+    {"field": "title", "title": "Title"},
+    {"field": "category_label", "title": "Category"},
+]
+
+
 def _chain_domain(dates: pd.Series) -> list[str]:
     """From just before the first move to well after the last: the labels run to the right of their
     points, so the axis leaves them room (about 60% of the moves' span, and a month more)."""
@@ -629,19 +677,12 @@ def chain_chart(chain: pd.DataFrame, year: str) -> dict:
             "field": "day",
             "type": "temporal",
             "title": None,
-            "scale": {
-                "domain": [f"{year}-01-01", _day(pd.Series([chain["plot_date"].max() + pd.DateOffset(months=3)]))[0]]
-            },
+            "scale": {"domain": _chain_domain(chain["plot_date"])},
             "axis": {"format": "%b %Y", "gridColor": "#eeeeee"},
         },
         "y": {"field": "id", "type": "nominal", "sort": data["id"].tolist(), "axis": None},
         "description": {"field": "aria"},
-        "tooltip": [
-            {"field": "id", "title": "Event"},
-            {"field": "when", "title": "Date"},
-            {"field": "title", "title": "Title"},
-            {"field": "category_label", "title": "Category"},
-        ],
+        "tooltip": EVENT_TOOLTIP,
     }
     layers = [
         {
@@ -1009,38 +1050,7 @@ def magnet_exports_chart(exports: pd.DataFrame, events: pd.DataFrame) -> dict:
             }
         )
     if len(events):
-        marks = _event_rows(events)
-        ex = {**x, "field": "day"}
-        event_tooltip = [{"field": "id", "title": "Event"}, {"field": "when", "title": "Date"}, {"field": "title"}]
-        labelled = len(marks) <= MAX_EVENT_LINES
-        # Events close in time sit on different rows, so their id labels do not overlap.
-        marks["level_y"] = [8 + 22 * level for level in _label_levels(pd.to_datetime(marks["day"]), gap_days=40)]
-        level_y = {"field": "level_y", "type": "quantitative", "scale": None}
-        event_layers = [
-            {
-                "mark": {"type": "point", "shape": "triangle-down", "filled": True, "size": 110, "opacity": 1},
-                "encoding": {
-                    "x": ex,
-                    "y": level_y,
-                    "color": {"value": CATEGORY_COLORS["rare_earth"]},
-                    "description": {"field": "aria"},
-                    "tooltip": event_tooltip,
-                },
-            }
-        ]
-        if labelled:
-            event_layers = [
-                {
-                    "mark": {"type": "rule", "strokeDash": [2, 3], "color": CATEGORY_COLORS["rare_earth"]},
-                    "encoding": {"x": ex, "tooltip": event_tooltip},
-                },
-                *event_layers,
-                {
-                    "mark": {"type": "text", "fontSize": 10, "dy": -10, "baseline": "bottom"},
-                    "encoding": {"x": ex, "y": level_y, "text": {"field": "id"}},
-                },
-            ]
-        layers.append({"data": {"values": _records(marks)}, "layer": event_layers})
+        layers.append(event_marks(events, x, CATEGORY_COLORS["rare_earth"]))
     title = "China's rare-earth magnet exports per reported period, with magnet-lever events"
     return _vl(title, layers, months, height=380, resolve={"scale": {"y": "independent"}})
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from chipsmag.charts import RELATION_COLORS, _category_color, _records
+from chipsmag.charts import EVENT_TOOLTIP, RELATION_COLORS, _category_color, _records
 from chipsmag.filters import CATEGORY_LABELS
 from chipsmag.text import format_event_date
 
@@ -384,12 +384,7 @@ def sequence_chart(
                 "strokeWidth": {"condition": {"test": "datum.chosen", "value": 3}, "value": 1},
                 "opacity": opacity,
                 "description": {"field": "aria"},
-                "tooltip": [
-                    {"field": "id", "title": "Event"},
-                    {"field": "when", "title": "Date"},
-                    {"field": "title", "title": "Title"},
-                    {"field": "category_label", "title": "Category"},
-                ],
+                "tooltip": EVENT_TOOLTIP,
             },
         },
         *(
