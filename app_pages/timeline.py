@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from chipsmag import charts, metrics
+from chipsmag import charts, metrics, timeline_view
 from chipsmag.filters import CATEGORY_LABELS, apply_to_events
 from chipsmag.text import format_event_date, md_escape
 from components import data, layout, sources, urlbind
@@ -55,20 +55,50 @@ if picked is not None and picked in set(events["id"]):
 if events.empty:
     layout.empty_state("events")
 else:
-    spec = charts.timeline_chart(events, t["actors"], lanes, urlbind.chosen_id(param(ds, "event")))
-    counts_only = len(events) > charts.MAX_EVENT_POINTS  # monthly counts: nothing to click
+    # The zoom window: from the link on arrival, then from the brush on the overview strip.
+    zoom_param = param(ds, "zoom")
+    if "_tl_zoom" not in st.session_state:
+        st.session_state["_tl_zoom"] = timeline_view.parse_window(st.query_params.get_all("zoom"))
+    brush = (st.session_state.get("tl_overview") or {}).get("selection", {}).get(timeline_view.BRUSH)
+    if brush and str(brush) != st.session_state.get("_tl_brush_seen"):
+        st.session_state["_tl_brush_seen"] = str(brush)
+        st.session_state["_tl_zoom"] = timeline_view.window_of(brush)
+    first, last = events["plot_date"].min(), events["plot_date"].max()
+    window = timeline_view.clamp(st.session_state["_tl_zoom"], first, last)
+    zoomed = window is not None
+    shown_window = window or (first, last)
+    st.vega_lite_chart(timeline_view.overview_strip(events, window), key="tl_overview", on_select="rerun")
+    if zoomed:
+        st.query_params["zoom"] = [d.strftime("%Y-%m-%d") for d in window]
+        urlbind.register(zoom_param, tuple(d.date() for d in window), None)
+        if st.button("Show all dates", key="tl_unzoom", icon=":material/zoom_out:"):
+            st.session_state["_tl_zoom"] = None
+            del st.query_params["zoom"]
+            st.rerun()
+    elif "zoom" in st.query_params:
+        del st.query_params["zoom"]
+    in_view = events[(events["plot_date"] >= shown_window[0]) & (events["plot_date"] <= shown_window[1])]
+    chosen = urlbind.chosen_id(param(ds, "event"))
+    counts_only = len(in_view) > charts.MAX_EVENT_POINTS  # monthly counts: nothing to click
+    if counts_only:
+        spec = charts.timeline_counts_chart(in_view, t["actors"], lanes)
+    else:
+        spec = timeline_view.labelled_chart(in_view, t["actors"], lanes, shown_window, chosen)
     st.vega_lite_chart(spec, key="tl_chart", on_select="ignore" if counts_only else "rerun")
     if counts_only:
         st.caption(
-            f"{len(events):,} events are too many to draw one by one: markers show monthly counts. "
-            "Narrow the filters to see and click individual events."
+            f"{len(in_view):,} events are too many to draw one by one: markers show monthly counts. "
+            "Zoom or narrow the filters to see and click individual events."
         )
     else:
         st.caption(
-            "Hollow markers: context-only events. Month-only dates are drawn at mid-month. "
-            "Click a marker, or a row below, to open its card."
+            f"{len(in_view):,} events from {shown_window[0]:%d %b %Y} to {shown_window[1]:%d %b %Y}. Each label is the "
+            "event's id and title; where labels would crowd, some markers stay unlabelled (hover, or zoom in: in a "
+            f"window of {timeline_view.LABEL_ALL_UNDER} events or fewer every event is labelled). Hollow markers: "
+            "context-only events. Month-only dates are drawn at mid-month. Click a marker, or a row below, to open "
+            "its card."
         )
-    sources.caption(ds, metrics.sources_of(events))
+    sources.caption(ds, metrics.sources_of(in_view))
 
 # 3. Table and card.
 left, right = st.columns([3, 2])

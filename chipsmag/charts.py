@@ -152,23 +152,6 @@ def _rows(frame: pd.DataFrame, *columns: str):
 # ---------------------------------------------------------------------------
 
 
-def _stack_offsets(dates: Sequence[pd.Timestamp], gap_days: int = 25) -> list[float]:
-    """Small vertical offsets so that events close in time do not hide each other."""
-    levels = [0.0, 0.22, -0.22, 0.11, -0.11, 0.33, -0.33]
-    last_at_level: dict[int, pd.Timestamp] = {}
-    offsets = []
-    for date in dates:
-        for i in range(len(levels)):
-            prev = last_at_level.get(i)
-            if prev is None or (date - prev).days > gap_days:
-                last_at_level[i] = date
-                offsets.append(levels[i])
-                break
-        else:
-            offsets.append(0.0)
-    return offsets
-
-
 def event_marks(events: pd.DataFrame, x: dict, color: str) -> dict:
     """Events (with plot_date) on a numeric time series, styled alike on every page: a triangle at
     the top of the plot, a dotted rule down to the series and the event id over the triangle; events
@@ -215,17 +198,6 @@ def _label_levels(dates: Sequence[pd.Timestamp], gap_days: int, levels: int = 4)
     return out
 
 
-def _stacked(base: pd.Series, lanes: pd.Series, dates: pd.Series, gap_days: int = 25) -> list[float]:
-    """Each event's lane position plus its ``_stack_offsets`` offset within its lane."""
-    y = base.astype(float).tolist()
-    lane_list, date_list = lanes.tolist(), dates.tolist()
-    for lane in dict.fromkeys(lane_list):
-        rows = [k for k, v in enumerate(lane_list) if v == lane]
-        for k, offset in zip(rows, _stack_offsets([date_list[k] for k in rows], gap_days), strict=True):
-            y[k] += offset
-    return y
-
-
 def lane_of(events: pd.DataFrame, lanes: str, actors: pd.DataFrame) -> tuple[pd.Series, tuple[str, ...]]:
     """Each event's lane name, and the lanes in display order (top first)."""
     if lanes == "side":
@@ -237,16 +209,6 @@ def lane_of(events: pd.DataFrame, lanes: str, actors: pd.DataFrame) -> tuple[pd.
         side[table["kind"] == "company"] = "Companies"
         return first.map(side), SIDE_LANES
     return events["lever"].map(LEVER_LABELS), tuple(LEVER_LABELS[lv] for lv in LEVER_LANES)
-
-
-def event_positions(events: pd.DataFrame, lanes: str, actors: pd.DataFrame) -> pd.DataFrame:
-    """Lane and y position of each event (events need plot_date)."""
-    ev = events.sort_values("plot_date", kind="stable")
-    lane, names = lane_of(ev, lanes, actors)
-    index = {name: len(names) - 1 - i for i, name in enumerate(names)}
-    ev = ev.assign(lane=lane, y=_stacked(lane.map(index), lane, ev["plot_date"]))
-    ev.attrs["lane_names"] = names
-    return ev
 
 
 def with_hovers(events: pd.DataFrame, actor_names: dict[str, str], source_names: dict[str, str]) -> pd.DataFrame:
@@ -333,64 +295,6 @@ def timeline_counts_chart(events: pd.DataFrame, actors: pd.DataFrame, lanes: str
     }
     title = f"{len(events):,} events by {title_lanes}: monthly counts (marker area)"
     return _vl(title, [layer], data, height=170 + 90 * len(names))
-
-
-def timeline_chart(events: pd.DataFrame, actors: pd.DataFrame, lanes: str, selected: str | None = None) -> dict:
-    """One marker per event, in lanes, coloured by category; hollow for context-only events;
-    a click selects an event (selection parameter TIMELINE_PICK, by id). Events need plot_date
-    and the plain tooltip fields of ``with_hovers``."""
-    if len(events) > MAX_EVENT_POINTS:
-        return timeline_counts_chart(events, actors, lanes)
-    ev = event_positions(events, lanes, actors)
-    names = ev.attrs["lane_names"]
-    ids, context = ev["id"].tolist(), ev["context_only"].tolist()
-    colors = ev["category"].map(CATEGORY_COLORS).tolist()
-    data = pd.DataFrame(
-        {
-            "id": ids,
-            "day": _day(ev["plot_date"]),
-            "y": ev["y"].tolist(),
-            "title": ev["title"].tolist(),
-            "when": ev["when"].tolist(),
-            "category_label": ev["category"].map(CATEGORY_LABELS).tolist(),
-            "actors": ev["actor_list"].tolist(),
-            "sources": ev["source_list"].tolist(),
-            "kind": ["context only" if c else "move" for c in context],
-            "fill_opacity": [0.0 if c else 1.0 for c in context],
-            "stroke": ["#222222" if i == selected else c for i, c in zip(ids, colors, strict=True)],
-            "stroke_width": [3.0 if i == selected else 1.5 for i in ids],
-            "size": [260 if i == selected else 120 for i in ids],
-        }
-    )
-    data["aria"] = [
-        f"Event {i}, {w}: {t} ({c}{', context only' if k == 'context only' else ''})"
-        for i, w, t, c, k in _rows(data, "id", "when", "title", "category_label", "kind")
-    ]
-    title_lanes = "side (first actor)" if lanes == "side" else "lever"
-    layer = {
-        "params": [{"name": TIMELINE_PICK, "select": {"type": "point", "fields": ["id"], "on": "click"}}],
-        "mark": {"type": "point", "filled": True, "opacity": 1, "cursor": "pointer"},
-        "encoding": {
-            "x": TIME_X,
-            "y": _lane_y(names),
-            "color": _category_color(),
-            "fillOpacity": {"field": "fill_opacity", "type": "quantitative", "scale": None},
-            "stroke": {"field": "stroke", "type": "nominal", "scale": None},
-            "strokeWidth": {"field": "stroke_width", "type": "quantitative", "scale": None},
-            "size": {"field": "size", "type": "quantitative", "scale": None},
-            "description": {"field": "aria"},  # each marker's name for screen readers
-            "tooltip": [
-                {"field": "id", "title": "Event"},
-                {"field": "title", "title": "Title"},
-                {"field": "when", "title": "Date"},
-                {"field": "category_label", "title": "Category"},
-                {"field": "kind", "title": "Kind"},
-                {"field": "actors", "title": "Actors"},
-                {"field": "sources", "title": "Source"},
-            ],
-        },
-    }
-    return _vl(f"Events by {title_lanes}, coloured by category", [layer], data, height=200 + 90 * len(names))
 
 
 # ---------------------------------------------------------------------------

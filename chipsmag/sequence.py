@@ -28,6 +28,7 @@ HEADERS = ((sum(GUTTER["US"]) / 2, "United States"), (0.5, "↕"), (sum(GUTTER["
 MAX_LINES = 5
 DATE_LINE, TITLE_LINE, ROW_GAP, HEADER, YEAR_BAND = 14, 13, 10, 34, 28
 FONT = 11
+LEGEND_ROOM = 270  # px: the title and the legends (answer, category) under the rows
 MAX_MOVES = 120  # rows drawn at most (a year holds about 40 linked moves)
 PICK = "seq_pick"  # the click selection of a move, by event id
 LINK_PICK = "link_pick"  # the click selection of an arrowhead, by link id
@@ -410,7 +411,9 @@ def sequence_chart(
         "title": "Moves and answers, time running down",
         "data": {"values": line_rows},
         "width": "container",
-        "height": lay.height,
+        # Streamlit fits the whole chart into the height: room for the title and the two legends under
+        # the pixel layout, so its last rows are not cut off.
+        "height": lay.height + LEGEND_ROOM,
         "layer": layers,
         "config": {
             # Two legends (answer, category) fit side by side on a phone; the line style and the edge

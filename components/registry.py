@@ -65,6 +65,7 @@ def _page_params(version: str, on: dt.date, _ds: Dataset) -> tuple[Param, ...]:
     return (
         Param("lanes", "Lanes", "one", ("lever", "side"), page="timeline"),
         Param("event", "Event", "one", tuple(events["id"]) if events is not None else (), page="timeline"),
+        Param("zoom", "Zoom", "date_range", page="timeline"),
         Param("usgs", "USGS view", "one", ("mining", "reserves"), page="supply"),
         Param("edition", "USGS edition", "one", tuple(usgs_editions(ds)), page="supply"),
         Param("period", "Period", "one", linkage_periods(ds), page="linkage"),

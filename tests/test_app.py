@@ -28,7 +28,7 @@ from .apptest_helpers import (
 EXPECTED = {  # page: (plotly chart titles, number of Vega-Lite charts)
     "overview": ([], 1),
     "measures": ([], 3),
-    "timeline": ([], 1),
+    "timeline": ([], 2),
     "revenue": ([], 2),
     "supply": ([], 5),
     "linkage": ([], 3),
@@ -127,9 +127,12 @@ def test_overview_headline_figures_follow_the_curated_record(dataset):
     assert any(label.startswith("China's magnet exports, ") for label in labels)
 
 
+TIMELINE_CHART = 1  # the labelled chart, under the overview strip
+
+
 def event_ids(at) -> set[str]:
     """The events the timeline chart draws."""
-    return {row["id"] for row in vega_values(at, 0)}
+    return {row["id"] for row in vega_values(at, TIMELINE_CHART)}
 
 
 def test_timeline_filters_change_the_chart_and_table(on_record):
@@ -145,9 +148,9 @@ def test_timeline_filters_change_the_chart_and_table(on_record):
 
 def test_timeline_lanes_by_side():
     at = open_page("timeline", lanes="side")
-    lanes = vega_specs(at)[0]["layer"][0]["encoding"]["y"]["axis"]["labelExpr"]
-    assert lanes == '["Other governments", "Companies", "China government", "US government"][datum.value]'
-    assert {row["id"]: round(row["y"]) for row in vega_values(at, 0)}["E27"] == 2  # China government
+    lanes = [r["lane"] for r in vega_specs(at)[TIMELINE_CHART]["layer"][0]["data"]["values"]]
+    assert lanes == ["US government", "China government", "Companies", "Other governments"]
+    assert {row["id"]: row["lane"] for row in vega_values(at, TIMELINE_CHART)}["E27"] == "China government"
 
 
 def test_actor_filter(on_record):
@@ -166,7 +169,7 @@ def test_event_card_from_the_url_shows_description_sources_and_links():
 
 
 def test_an_event_chosen_in_the_link_is_highlighted_on_the_first_run():
-    rows = {row["id"]: row for row in vega_values(open_page("timeline", event="E28"), 0)}
+    rows = {row["id"]: row for row in vega_values(open_page("timeline", event="E28"), TIMELINE_CHART)}
     assert rows["E28"]["size"] > rows["E27"]["size"] and rows["E28"]["stroke"] == "#222222"
 
 
@@ -348,3 +351,21 @@ def test_revenue_sections_compute_only_what_is_shown(section, plotly, altair):
     assert not at.exception
     assert len(plotly_specs(at)) == plotly and len(vega_specs(at)) == altair
     assert bool(scenario_metrics(at)) == (section == "Scenario")
+
+
+def test_the_timeline_zoom_window_travels_in_the_link(on_record):
+    at = open_page("timeline", zoom=["2025-04-01", "2025-04-30"])
+    assert not at.exception
+    spec = vega_specs(at)[TIMELINE_CHART]
+    assert spec["layer"][-1]["encoding"]["x"]["scale"]["domain"] == ["2025-04-01", "2025-04-30"]
+    ids = event_ids(at)
+    assert ids and all(i in {"E26", "E27", "E28", "E29", "E30", "E31"} for i in ids), ids
+    assert "zoom=2025-04-01&zoom=2025-04-30" in share_link(at)
+    labels = {r["id"] for layer in spec["layer"][2:4] for r in layer["data"]["values"]}
+    assert labels == ids  # a window of few events: every event labelled
+
+
+def test_a_zoom_that_is_not_two_dates_is_named_and_the_full_range_shown(on_record):
+    at = open_page("timeline", zoom=["soon", "2025-04-30"])
+    assert "Zoom: 'soon' is not a date in the form YYYY-MM-DD; the range was reset." in texts(at)
+    assert len(event_ids(at)) == 59

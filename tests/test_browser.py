@@ -23,7 +23,7 @@ pytestmark = pytest.mark.browser
 PAGES = {  # url path: (page title, Plotly charts, Vega-Lite charts)
     "": ("Chips for magnets", 0, 1),
     "measures": ("State of play", 0, 3),
-    "timeline": ("Timeline", 0, 1),
+    "timeline": ("Timeline", 0, 2),
     "revenue": ("Revenue at risk", 0, 2),
     "supply": ("Supply", 0, 5),
     "linkage": ("Chips for magnets", 0, 3),
@@ -286,3 +286,32 @@ def test_clicking_a_move_focuses_it_and_the_focus_travels_in_the_link(browser: B
         context.close()
     with fresh_browser_at(browser, link) as other:
         expect(other.get_by_role("combobox", name="Focus on a move")).to_have_value(re.compile(r"^E42 "))
+
+
+def test_dragging_across_the_overview_strip_zooms_the_timeline_and_the_link_keeps_it(browser: Browser, server: str):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/timeline")
+        wait_ready(page)
+        strip = page.locator("[data-testid='stVegaLiteChart']").first
+        ticks = strip.locator("g.mark-rule, g.mark-tick, g[aria-roledescription='tick mark container']").first
+        expect(strip.locator("svg.marks")).to_be_visible()
+        box = strip.locator("svg.marks").bounding_box()
+        tick_box = ticks.bounding_box() if ticks.count() else None
+        y = tick_box["y"] + tick_box["height"] / 2 if tick_box else box["y"] + 45  # the ticks' row
+        page.mouse.move(box["x"] + box["width"] * 0.70, y)
+        page.mouse.down()
+        page.mouse.move(box["x"] + box["width"] * 0.80, y, steps=8)
+        page.mouse.up()
+        page.wait_for_url(re.compile(r"zoom=\d{4}-\d{2}-\d{2}&zoom=\d{4}-\d{2}-\d{2}"))
+        wait_ready(page)
+        expect_no_exception(page)
+        expect(page.locator(".st-key-tl_unzoom")).to_be_visible()
+        link = share_link(page)
+        assert "zoom=" in link, link
+    finally:
+        context.close()
+    with fresh_browser_at(browser, link) as other:
+        expect(other.locator(".st-key-tl_unzoom")).to_be_visible()
+        assert "zoom=" in other.url

@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chipsmag import charts, metrics
+from chipsmag import charts, metrics, timeline_view
 from chipsmag.filters import (
     Filters,
     apply_to_events,
@@ -110,7 +110,9 @@ def test_timeline_spec_draws_every_event_once_with_its_text_as_written(record):
     events = apply_to_events(record.tables["events"], Filters(dt.date(2018, 1, 1), dt.date(2026, 1, 1)))
     events.loc[events.index[0], "title"] = "<img src=x onerror=alert(1)>"
     names = {"nvidia": "<b>Nvidia</b>"}
-    spec = charts.timeline_chart(charts.with_hovers(events, names, {}), record.tables["actors"], "lever", "E28")
+    hovers = charts.with_hovers(events, names, {})
+    window = (hovers["plot_date"].min(), hovers["plot_date"].max())
+    spec = timeline_view.labelled_chart(hovers, record.tables["actors"], "lever", window, "E28")
     rows = spec["data"]["values"]
     assert sorted(r["id"] for r in rows) == sorted(events["id"])  # 59, each once
     assert {r["category_label"] for r in rows} == {
@@ -123,21 +125,24 @@ def test_timeline_spec_draws_every_event_once_with_its_text_as_written(record):
         "Investment",
     }
     # Vega-Lite draws text as text (marks, tooltips): the data goes as written, not HTML-escaped.
-    assert rows[0]["title"] == "<img src=x onerror=alert(1)>"
+    assert next(r for r in rows if r["id"] == events["id"].iloc[0])["title"] == "<img src=x onerror=alert(1)>"
     assert any("<b>Nvidia</b>" in r["actors"] for r in rows)
     chosen = [r for r in rows if r["size"] == max(x["size"] for x in rows)]
     assert [r["id"] for r in chosen] == ["E28"] and chosen[0]["stroke"] == "#222222"
-    assert spec["layer"][0]["params"][0]["name"] == charts.TIMELINE_PICK
-    lanes = spec["layer"][0]["encoding"]["y"]["axis"]["labelExpr"]
-    assert lanes == '["Magnets", "Both (tariffs, deals)", "Chips"][datum.value]'
+    markers = next(layer for layer in spec["layer"] if layer.get("params"))
+    assert markers["params"][0]["name"] == charts.TIMELINE_PICK
+    lanes = [r["lane"] for r in spec["layer"][0]["data"]["values"]]
+    assert lanes == ["Chips", "Both (tariffs, deals)", "Magnets"]
 
 
 def test_side_lanes(record):
     events = apply_to_events(record.tables["events"], Filters(dt.date(2018, 1, 1), dt.date(2026, 1, 1)))
-    pos = charts.event_positions(events, "side", record.tables["actors"]).set_index("id")
-    assert pos.at["E27", "lane"] == "China government"
-    assert pos.at["E30", "lane"] == "Companies"
-    assert pos.at["E08", "lane"] == "Other governments"
+    lane, names = charts.lane_of(events, "side", record.tables["actors"])
+    pos = dict(zip(events["id"], lane, strict=True))
+    assert pos["E27"] == "China government"
+    assert pos["E30"] == "Companies"
+    assert pos["E08"] == "Other governments"
+    assert names == ("US government", "China government", "Companies", "Other governments")
 
 
 def test_the_tariff_chart_draws_the_headline_steps_from_the_layers(record):
@@ -259,9 +264,9 @@ def test_long_chart_titles_break_into_phone_width_lines_and_lose_nothing(words):
 
 
 def test_long_chart_titles_are_broken_for_phones(record):
-    events = apply_to_events(record.tables["events"], Filters(dt.date(2018, 1, 1), dt.date(2026, 1, 1)))
-    spec = charts.timeline_chart(charts.with_hovers(events, {}, {}), record.tables["actors"], "side")
-    assert spec["title"] == {"text": ["Events by side (first actor),", "coloured by category"]}
+    assert charts.vega_title("Events by side (first actor), coloured by category") == {
+        "text": ["Events by side (first actor),", "coloured by category"]
+    }
     long = charts.Spec("Nvidia revenue by fiscal year, China (incl. Hong Kong) by billing location", 440)
     assert (
         long.layout["title"]["text"] == "Nvidia revenue by fiscal year,<br>China (incl. Hong Kong) by billing location"
