@@ -42,6 +42,27 @@ def _fit(text: str) -> str:
     return text.rstrip() + "…"
 
 
+DESKTOP_PLOT = 1100  # px: where marker rows are worked out
+MARKER_ROWS = 5  # rows of markers a lane may use
+
+
+def _rows_for(xs: list[float], cap: int, gap: float = 12.0) -> list[int]:
+    """A row for each point (in order): the first row whose last point is ``gap`` px before it;
+    past ``cap`` rows, the row whose last point is furthest back."""
+    ends: list[float] = []
+    out = []
+    for x in xs:
+        row = next((k for k, e in enumerate(ends) if e + gap <= x), None)
+        if row is None and len(ends) < cap:
+            row = len(ends)
+            ends.append(x)
+        elif row is None:
+            row = min(range(len(ends)), key=lambda k: ends[k])
+        ends[row] = x
+        out.append(row)
+    return out
+
+
 def layout(events: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp], lanes: str, actors: pd.DataFrame):
     """Markers and labels in pixels down the page; x as dates. Returns (markers, labels, bands, height)."""
     lane, names = lane_of(events, lanes, actors)
@@ -53,9 +74,15 @@ def layout(events: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp], lane
     for name in names:
         mine = events[lane == name].sort_values(["plot_date", "id"], kind="stable")
         top = y
-        marker_y = top + TITLE_BAND + MARKER_ROW / 2
+        # Markers close in time take different rows (placed for a desktop plot: on a phone a dense
+        # stretch still crowds, and zooming in separates it).
+        marker_rows = _rows_for(
+            [(r.plot_date - start).total_seconds() / span * DESKTOP_PLOT for r in mine.itertuples()], MARKER_ROWS
+        )
+        label_top = top + TITLE_BAND + MARKER_ROW * (max(marker_rows, default=0) + 1)
         row_ends: list[float] = []
-        for r in mine.itertuples():
+        for r, marker_row in zip(mine.itertuples(), marker_rows, strict=True):
+            marker_y = top + TITLE_BAND + MARKER_ROW / 2 + marker_row * MARKER_ROW
             x = (r.plot_date - start).total_seconds() / span * PHONE_PLOT
             text = _fit(f"{r.id} {r.title}")
             w = text_width(text, FONT)
@@ -74,14 +101,14 @@ def layout(events: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp], lane
                     {
                         "id": r.id,
                         "day": r.plot_date.strftime("%Y-%m-%d"),
-                        "y": top + TITLE_BAND + MARKER_ROW + 4 + row * LABEL_ROW,
+                        "y": label_top + 4 + row * LABEL_ROW,
                         "text": text,
                         "align": "left" if left else "right",
                         "x0": x0,
                         "x1": x1,
                     }
                 )
-        height = TITLE_BAND + MARKER_ROW + 6 + max(len(row_ends), 1) * LABEL_ROW + LANE_GAP
+        height = (label_top - top) + 6 + max(len(row_ends), 1) * LABEL_ROW + LANE_GAP
         bands.append({"lane": name, "top": top, "bottom": top + height})
         y += height
     return pd.DataFrame(markers), pd.DataFrame(labels), pd.DataFrame(bands), int(y)
