@@ -5,7 +5,7 @@ import streamlit as st
 from chipsmag import charts, metrics, sequence
 from chipsmag.filters import apply_dates, apply_to_events, apply_to_links
 from chipsmag.text import format_event_date, md_escape
-from components import data, layout, sources, urlbind
+from components import data, fixed, layout, sources, urlbind
 from components.data import dataset, dated_events, require
 from components.registry import RELATIONS, param
 
@@ -88,8 +88,7 @@ else:
         )
         moves, drawn = keep, apply_to_links(drawn, keep["id"])
     countries = dict(zip(t["actors"]["id"], t["actors"]["country"], strict=True))
-    headline = metrics.tariff_lines(t["tariffs"], t["tariff_layers"])
-    spec = sequence.sequence_chart(moves, drawn, countries, headline, focus)
+    spec = sequence.sequence_chart(moves, drawn, countries, fixed.tariff_lines(ds), focus)
     st.vega_lite_chart(spec, key="lk_chart", on_select="rerun")
     st.caption(
         "Time runs down; one row per move: US moves on the left, China's on the right, tariffs and deals in the "
@@ -99,12 +98,12 @@ else:
     )
     sources.caption(ds, metrics.sources_of(drawn), "Each link's evidence: hover its line, or open its card below.")
 if not tariffs.empty:
-    lines = apply_dates(metrics.tariff_lines(t["tariffs"], t["tariff_layers"]), "day", f)  # sums over every row
+    lines = apply_dates(fixed.tariff_lines(ds), "day", f)  # summed over every row, then filtered
     domain = charts.linkage_domain(events, period)
     end = ds.coverage.curated_to.isoformat() if ds.coverage and ds.coverage.curated_to else None
     lo, hi = domain
-    moves = events[(events["category"] == "tariff") & (events["plot_date"] >= lo) & (events["plot_date"] <= hi)]
-    spec = charts.tariff_chart(lines, tariffs, t["tariff_layers"], domain, end, moves)
+    tariff_moves = events[(events["category"] == "tariff") & (events["plot_date"] >= lo) & (events["plot_date"] <= hi)]
+    spec = charts.tariff_chart(lines, tariffs, t["tariff_layers"], domain, end, tariff_moves)
     st.vega_lite_chart(spec, key="lk_tariffs")
     sources.caption(
         ds,

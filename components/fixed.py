@@ -16,8 +16,9 @@ def usgs_tonnages(ds: Dataset, stage: str, edition: str | None = None) -> pd.Dat
 
 
 @per_version
-def usgs_editions(ds: Dataset) -> list[str]:
-    return metrics.usgs_editions(ds.tables["supply"])
+def tariff_lines(ds: Dataset) -> pd.DataFrame:
+    """Each side's headline additional rate, summed from its legal layers (data only)."""
+    return metrics.tariff_lines(ds.tables["tariffs"], ds.tables["tariff_layers"])
 
 
 @per_version
