@@ -132,7 +132,7 @@ chosen = urlbind.id_select(
     st,
     param(ds, "measure"),
     ms["id"].tolist(),
-    lambda ids: {i: f"{i} · {n}" for i, n in zip(ids, ms.set_index("id").loc[ids, "name"], strict=True)},
+    lambda ids: {i: f"{i} · {n}" for i, n in zip(ids, t["measures"].set_index("id").loc[ids, "name"], strict=True)},
     "Measure card",
     help="Pick a measure, or click its bar on the chart.",
     what="measures",
