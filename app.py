@@ -1,21 +1,24 @@
 """Chips for magnets: the frame of the dashboard.
 
-Page config, the navigation over app_pages/, the shared filters in the sidebar, the review of
-the link a visitor arrived with, and the share box. Pages stay thin; see components/ and the
-pure package chipsmag/.
+Page config, the navigation over app_pages/ (the registry in app_pages/__init__.py), the shared
+filters in the sidebar, the review of the link a visitor arrived with, and the share box. The frame
+hands each page a ``Frame`` (data, filters, today, parameters); see app_pages/ and the pure package
+chipsmag/.
 """
 
 import time
 
 import streamlit as st
 
+from app_pages import PAGES, page_key
 from chipsmag.coverage import coverage_line
 from chipsmag.filters import date_bounds
 from chipsmag.text import md_escape
 from components import data, timing, urlbind
 from components.data import dataset
 from components.filters import shared_params, sidebar
-from components.registry import PAGES, fallback_bounds, page_key, page_params
+from components.frame import Frame, PageRun
+from components.registry import fallback_bounds, page_params
 
 started = time.perf_counter()
 st.set_page_config(
@@ -32,22 +35,25 @@ searched_to = ds.coverage.searched_to if ds.coverage else None
 bounds = date_bounds(data.dated_events(ds), searched_to) if "events" in ds.tables else fallback_bounds(ds)
 
 # Navigation and the arrival review (before any bound widget reads the URL).
-pages = [st.Page(p.file, title=p.title, icon=p.icon, url_path=p.path, default=not p.path) for p in PAGES]
+runs = {p.key: PageRun(p.key, p.module) for p in PAGES}
+pages = [st.Page(runs[p.key], title=p.title, icon=p.icon, url_path=p.path, default=not p.path) for p in PAGES]
 current = st.navigation(pages, position="sidebar")
 this_page = page_key(current.url_path)
 params = shared_params(actor_names, bounds) + page_params(ds)
 urlbind.start_run()
 urlbind.review_arrival(params, this_page)
 
-# Shared filters.
-st.session_state["_filters"] = sidebar(params, actor_names, bounds)
+# Shared filters, then the page with its frame.
+filters = sidebar(params, actor_names, bounds)
 with st.sidebar:
     st.caption(f"Data version {ds.version}, latest source dated {ds.as_of or 'n/a'}.")
     if ds.broken:
         st.caption(f":material/warning: {len(ds.broken)} table(s) did not load; see the page for details.")
 
 urlbind.show_notices(this_page)
-st.caption(f":material/event_available: {md_escape(coverage_line(ds.coverage, data.today()))}")
+today = data.today()
+st.caption(f":material/event_available: {md_escape(coverage_line(ds.coverage, today))}")
+runs[this_page].frame = Frame(ds, filters, actor_names, today, {p.key: p for p in params})
 current.run()
 urlbind.share_box(current.url_path)
 timing.record(this_page, started)

@@ -35,9 +35,9 @@ from playwright.async_api import async_playwright
 from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
+from app_pages import PAGES as SITE_PAGES
 from bench.run import CHARTS_DRAWN, PAGES, machine, rss_mb
-from components.registry import PAGES as SITE_PAGES
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server
+from support.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server
 
 ROOT = Path(__file__).resolve().parent.parent
 SESSION_TTL_S = 5

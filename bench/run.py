@@ -34,11 +34,12 @@ import streamlit
 from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from app_pages import PAGES as SITE_PAGES
 from bench.generate import generate
-from tests.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_ready
+from support.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_ready
 
 ROOT = Path(__file__).resolve().parent.parent
-PAGES = ["", "measures", "timeline", "revenue", "supply", "linkage", "sources"]
+PAGES = [p.path for p in SITE_PAGES]  # URL paths, from the one page registry
 TARGETS = {"landing": 1.15, "page": 1.3, "filter": 1.2, "script_ms": 100, "scale_filter_ms": 1000}
 MAX_PAGE_BYTES = 2 * 1024 * 1024
 MAX_SESSION_MB = 25

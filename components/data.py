@@ -13,8 +13,8 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
-from chipsmag.charts import with_hovers, with_link_hovers
 from chipsmag.filters import with_plot_dates
+from chipsmag.hovers import with_hovers, with_link_hovers
 from chipsmag.loading import DEFAULT_DATA_DIR, Dataset, load_dataset
 from chipsmag.text import md_escape, md_link
 

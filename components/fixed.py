@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from chipsmag import charts, metrics
+from app_pages.supply import charts
+from chipsmag import metrics
 from chipsmag.loading import Dataset
 from components.data import per_version, source_names
 

@@ -1,9 +1,8 @@
-"""The page registry: one list builds the navigation and names each page's URL parameters."""
+"""Each page's URL parameters, built once per data version (the pages themselves: app_pages/__init__.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 import streamlit as st
 
@@ -24,29 +23,6 @@ SCENARIO_KEYS = {
 }
 
 RELATIONS = ("retaliation", "escalation", "quid pro quo", "concession", "de-escalation")
-
-
-@dataclass(frozen=True)
-class PageSpec:
-    path: str  # URL path; "" for the landing page
-    title: str
-    file: str
-    icon: str
-
-
-PAGES = (
-    PageSpec("", "Overview", "app_pages/overview.py", ":material/dashboard:"),
-    PageSpec("measures", "State of play", "app_pages/measures.py", ":material/gavel:"),
-    PageSpec("timeline", "Timeline", "app_pages/timeline.py", ":material/timeline:"),
-    PageSpec("revenue", "Revenue at risk", "app_pages/revenue.py", ":material/payments:"),
-    PageSpec("supply", "Supply", "app_pages/supply.py", ":material/factory:"),
-    PageSpec("linkage", "Chips for magnets", "app_pages/linkage.py", ":material/swap_horiz:"),
-    PageSpec("sources", "Sources & data", "app_pages/sources.py", ":material/menu_book:"),
-)
-
-
-def page_key(path: str) -> str:
-    return path or "overview"
 
 
 def page_params(ds: Dataset) -> list[Param]:

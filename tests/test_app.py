@@ -11,8 +11,10 @@ import jsonschema
 import plotly.graph_objects as go
 import pytest
 
-from .apptest_helpers import (
-    PAGE_FILES,
+from support.apptest import (
+    PAGES as PAGES_ALL,
+)
+from support.apptest import (
     charts_of,
     frame_with,
     open_page,
@@ -36,7 +38,7 @@ EXPECTED = {  # page: (plotly chart titles, number of Vega-Lite charts)
 }
 
 
-@pytest.mark.parametrize("page", list(PAGE_FILES))
+@pytest.mark.parametrize("page", list(PAGES_ALL))
 def test_page_renders_its_charts_without_exception(page):
     at = open_page(page)
     assert not at.exception, [e.value for e in at.exception]
@@ -48,7 +50,7 @@ def test_page_renders_its_charts_without_exception(page):
 
 @pytest.mark.parametrize(
     ("page", "query"),
-    [(p, {}) for p in PAGE_FILES if EXPECTED[p][0]]
+    [(p, {}) for p in PAGES_ALL if EXPECTED[p][0]]
     + [("revenue", {"show": "Scenario"}), ("revenue", {"show": "Scenario", "preset": "December 2025 H200 at 25%"})],
 )
 def test_every_plotly_figure_passes_plotly_validation(page, query):
@@ -68,7 +70,7 @@ def vega_lite_schema():
 
 @pytest.mark.parametrize(
     ("page", "query"),
-    [(p, {}) for p in PAGE_FILES if EXPECTED[p][1]]
+    [(p, {}) for p in PAGES_ALL if EXPECTED[p][1]]
     + [("supply", {"usgs": "reserves", "dates": ["2025-05-01", "2025-08-31"]}), ("revenue", {"show": "Claims"})]
     + [("timeline", {"lanes": "side", "event": "E28"}), ("linkage", {"period": "all", "link": "L17"})],
 )
@@ -84,7 +86,7 @@ def test_every_vega_lite_spec_passes_the_vega_lite_schema(page, query, vega_lite
         assert not errors, [f"{list(e.absolute_path)}: {e.message[:200]}" for e in errors[:5]]
 
 
-@pytest.mark.parametrize("page", [p for p in PAGE_FILES if p != "sources"])
+@pytest.mark.parametrize("page", [p for p in PAGES_ALL if p != "sources"])
 def test_every_chart_has_a_source_line(page):
     at = open_page(page)
     n_sources = sum("Sources:" in c.value for c in at.caption) + sum("Sources:" in e.label for e in at.expander)

@@ -6,12 +6,11 @@ import asyncio
 
 import pytest
 
+from app_pages import PAGES
 from bench.generate import generate
 from bench.load import protocol_level
-from bench.run import PAGES
 from chipsmag.loading import load_dataset
-
-from .browser import streamlit_server
+from support.browser import streamlit_server
 
 
 def test_generated_data_passes_the_validator(tmp_path, dataset):

@@ -9,8 +9,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from chipsmag.loading import load_dataset
-
-from .browser import (
+from support.browser import (
     ARTIFACTS,
     choose_option,
     expect_no_exception,

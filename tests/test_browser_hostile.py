@@ -13,8 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from chipsmag.loading import DEFAULT_DATA_DIR
-
-from .browser import ARTIFACTS, expect_no_exception, streamlit_server, wait_ready
+from support.browser import ARTIFACTS, expect_no_exception, streamlit_server, wait_ready
 
 pytestmark = pytest.mark.browser
 

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 from chipsmag.loading import DEFAULT_DATA_DIR, load_dataset
+from support.apptest import PAGES as PAGES_ALL
+from support.apptest import charts_of, open_page, texts
 
-from .apptest_helpers import PAGE_FILES, charts_of, open_page, texts
 from .conftest import ROOT
 
 
@@ -111,7 +112,7 @@ def test_the_validator_passes_after_adding_an_event(curated_copy):
     assert curated_copy.link_id in set(ds.tables["links"]["id"])
 
 
-@pytest.mark.parametrize("page", list(PAGE_FILES))
+@pytest.mark.parametrize("page", list(PAGES_ALL))
 def test_every_page_renders_after_adding_an_event(curated_copy, monkeypatch, page):
     monkeypatch.setenv("CHIPSMAG_DATA_DIR", str(curated_copy.folder))
     at = open_page(page)

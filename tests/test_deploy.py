@@ -18,7 +18,16 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from .browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, expect_no_exception, free_port, streamlit_server, wait_ready
+from support.browser import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    expect_no_exception,
+    free_port,
+    streamlit_server,
+    wait_ready,
+)
+
 from .conftest import ROOT
 
 APP_CODE = ["app.py", *map(str, ROOT.glob("app_pages/*.py")), *map(str, ROOT.glob("components/*.py"))]

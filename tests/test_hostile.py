@@ -17,8 +17,9 @@ from chipsmag.text import shorten
 from chipsmag.urlstate import RESERVED, review_query
 from components.filters import shared_params
 from components.registry import SCENARIO_KEYS, page_params
+from support.apptest import PAGES as PAGES_ALL
+from support.apptest import charts_of, open_page, texts
 
-from .apptest_helpers import PAGE_FILES, charts_of, open_page, texts
 from .test_validation import CASES
 
 DS = load_dataset()
@@ -26,7 +27,7 @@ ACTOR_NAMES = dict(zip(DS.tables["actors"]["id"], DS.tables["actors"]["name"], s
 BOUNDS = date_bounds(with_plot_dates(DS.tables["events"]), DS.coverage.searched_to)
 PARAMS = shared_params(ACTOR_NAMES, BOUNDS) + page_params(DS)
 DEFAULTS = scenario.PRESETS[scenario.DEFAULT_PRESET]
-PAGES = list(PAGE_FILES)
+PAGES = list(PAGES_ALL)
 
 NASTY = [
     "<script>alert(1)</script>",

@@ -8,7 +8,8 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chipsmag import measure_charts, measures
+from app_pages.measures import charts as measures_charts
+from chipsmag import measures
 
 MEASURES = pd.DataFrame(
     {
@@ -85,7 +86,7 @@ def test_exactly_one_state_per_measure_per_day_from_its_first_state(day):
 
 def test_the_lives_chart_draws_every_span_and_the_chosen_date():
     spans = measures.timeline(STATES)
-    spec = measure_charts.lives_chart(spans, MEASURES, "2026-03-01", ["2024-01-01", "2026-12-31"], "B")
+    spec = measures_charts.lives_chart(spans, MEASURES, "2026-03-01", ["2024-01-01", "2026-12-31"], "B")
     rows = spec["data"]["values"]
     assert len(rows) == len(spans)
     assert {r["state"] for r in rows} >= {"in_force", "suspended", "struck_down", measures.OUTCOME_UNKNOWN}
@@ -135,7 +136,7 @@ def test_a_state_overtaken_before_its_scheduled_end_says_so():
 
 
 def test_the_page_opens_on_the_coverage_end_with_both_sides(on_record, record):
-    from .apptest_helpers import charts_of, open_page, texts
+    from support.apptest import charts_of, open_page, texts
 
     at = open_page("measures")
     assert not at.exception and not at.error
@@ -149,7 +150,7 @@ def test_the_page_opens_on_the_coverage_end_with_both_sides(on_record, record):
 
 
 def test_a_date_outside_the_record_is_clamped_with_a_notice(on_record):
-    from .apptest_helpers import open_page, texts
+    from support.apptest import open_page, texts
 
     at = open_page("measures", on="2010-01-01")
     assert "Date: 2010-01-01 is outside 2024-12-03 to" in texts(at)
@@ -159,7 +160,7 @@ def test_a_date_outside_the_record_is_clamped_with_a_notice(on_record):
 
 
 def test_a_date_that_is_not_a_date_and_an_unknown_measure_are_dropped_with_notices(on_record, record):
-    from .apptest_helpers import open_page, texts
+    from support.apptest import open_page, texts
 
     at = open_page("measures", on="soon", measure="M999")
     body = texts(at)
@@ -169,7 +170,7 @@ def test_a_date_that_is_not_a_date_and_an_unknown_measure_are_dropped_with_notic
 
 
 def test_a_passed_end_after_the_coverage_shows_as_outcome_not_recorded(on_record):
-    from .apptest_helpers import open_page, texts
+    from support.apptest import open_page, texts
 
     at = open_page("measures", on="2026-11-29", measure="M01")
     body = texts(at)
@@ -179,7 +180,7 @@ def test_a_passed_end_after_the_coverage_shows_as_outcome_not_recorded(on_record
 
 
 def test_the_card_lists_the_states_with_their_events(on_record):
-    from .apptest_helpers import open_page, texts
+    from support.apptest import open_page, texts
 
     body = texts(open_page("measures", measure="M01"))
     assert "3 Dec 2024, **In force**: **E19** China bans gallium/germanium/antimony exports to the US" in body

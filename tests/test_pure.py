@@ -11,7 +11,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chipsmag import charts, metrics, timeline_view
+from app_pages.linkage import charts as linkage_charts
+from app_pages.revenue import charts as revenue_charts
+from app_pages.supply import charts as supply_charts
+from app_pages.timeline import charts as timeline_charts
+from app_pages.timeline import view as timeline_view
+from chipsmag import chartbase, hovers, metrics
 from chipsmag.filters import (
     Filters,
     apply_to_events,
@@ -110,9 +115,9 @@ def test_timeline_spec_draws_every_event_once_with_its_text_as_written(record):
     events = apply_to_events(record.tables["events"], Filters(dt.date(2018, 1, 1), dt.date(2026, 1, 1)))
     events.loc[events.index[0], "title"] = "<img src=x onerror=alert(1)>"
     names = {"nvidia": "<b>Nvidia</b>"}
-    hovers = charts.with_hovers(events, names, {})
-    window = (hovers["plot_date"].min(), hovers["plot_date"].max())
-    spec = timeline_view.labelled_chart(hovers, record.tables["actors"], "lever", window, "E28")
+    hovered = hovers.with_hovers(events, names, {})
+    window = (hovered["plot_date"].min(), hovered["plot_date"].max())
+    spec = timeline_view.labelled_chart(hovered, record.tables["actors"], "lever", window, "E28")
     rows = spec["data"]["values"]
     assert sorted(r["id"] for r in rows) == sorted(events["id"])  # 59, each once
     assert {r["category_label"] for r in rows} == {
@@ -130,14 +135,14 @@ def test_timeline_spec_draws_every_event_once_with_its_text_as_written(record):
     chosen = [r for r in rows if r["size"] == max(x["size"] for x in rows)]
     assert [r["id"] for r in chosen] == ["E28"] and chosen[0]["stroke"] == "#222222"
     markers = next(layer for layer in spec["layer"] if layer.get("params"))
-    assert markers["params"][0]["name"] == charts.TIMELINE_PICK
+    assert markers["params"][0]["name"] == timeline_charts.TIMELINE_PICK
     lanes = [r["lane"] for r in spec["layer"][0]["data"]["values"]]
     assert lanes == ["Chips", "Both (tariffs, deals)", "Magnets"]
 
 
 def test_side_lanes(record):
     events = apply_to_events(record.tables["events"], Filters(dt.date(2018, 1, 1), dt.date(2026, 1, 1)))
-    lane, names = charts.lane_of(events, "side", record.tables["actors"])
+    lane, names = chartbase.lane_of(events, "side", record.tables["actors"])
     pos = dict(zip(events["id"], lane, strict=True))
     assert pos["E27"] == "China government"
     assert pos["E30"] == "Companies"
@@ -147,10 +152,10 @@ def test_side_lanes(record):
 
 def test_the_tariff_chart_draws_the_headline_steps_from_the_layers(record):
     t = record.tables
-    domain = charts.linkage_domain(with_plot_dates(t["events"]), "2025")
+    domain = linkage_charts.linkage_domain(with_plot_dates(t["events"]), "2025")
     assert domain == ["2024-11-15", "2026-01-15"]
     lines = metrics.tariff_lines(t["tariffs"], t["tariff_layers"])
-    tariffs = charts.tariff_chart(lines, t["tariffs"], t["tariff_layers"], domain, end="2025-12-08")
+    tariffs = linkage_charts.tariff_chart(lines, t["tariffs"], t["tariff_layers"], domain, end="2025-12-08")
     us = [r["rate"] for r in tariffs["data"]["values"] if r["series"].startswith("US on China")]
     assert us == [10, 20, 104, 145, 30, 30, 20, 20]  # each change, then the last rate held to the end
     assert tariffs["layer"][0]["mark"]["interpolate"] == "step-after"
@@ -193,12 +198,12 @@ def test_tariff_lines_sum_the_general_layers_and_stop_at_an_unknown_outcome():
 
 def test_lever_pairs_count_every_link(record):
     t = record.tables
-    spec = charts.lever_pairs_chart(t["links"], t["events"])
+    spec = linkage_charts.lever_pairs_chart(t["links"], t["events"])
     assert sum(r["n"] for r in spec["data"]["values"]) == len(t["links"])
 
 
 def test_claims_chart_spec(record):
-    spec = charts.claims_chart(record.tables["claims"]).to_dict()
+    spec = revenue_charts.claims_chart(record.tables["claims"]).to_dict()
     rows = next(iter(spec["datasets"].values()))
     assert len(rows) == (record.tables["claims"]["unit"] == "usd_m").sum()
     fifteen = [r for r in rows if "lost sales" in r["label"]]
@@ -207,7 +212,7 @@ def test_claims_chart_spec(record):
 
 def test_revenue_annual_spec_flags_unverified(record):
     annual = metrics.nvidia_annual(record.tables["revenue"])
-    spec = charts.revenue_annual_chart(annual)
+    spec = revenue_charts.revenue_annual_chart(annual)
     bars = {(r["fiscal_period"], r["series"]): r["usd_b"] for r in spec["data"]["values"]}
     assert round(bars[("FY2025", "China incl. Hong Kong")], 3) == 17.108
     assert ("FY2026", "China incl. Hong Kong") not in bars  # unverified: not drawn as a value
@@ -229,7 +234,7 @@ def test_events_fall_in_the_fiscal_period_that_contains_them(record):
     annual = metrics.nvidia_annual(record.tables["revenue"]).set_index("fiscal_period")["period_end"]
     years = metrics.events_in_periods(controls, annual, months=12)
     assert list(years["FY2023"]["id"]) == ["E06", "E07"] and "FY2022" not in years
-    spec = charts.revenue_quarters_chart(metrics.nvidia_quarters(record.tables["revenue"]), marks)
+    spec = revenue_charts.revenue_quarters_chart(metrics.nvidia_quarters(record.tables["revenue"]), marks)
     triangles = spec["layer"][-1]["data"]["values"]
     assert [r["fiscal_period"] for r in triangles] == ["Q1 FY2026", "Q2 FY2026", "Q3 FY2026", "Q4 FY2026"]
     assert triangles[0]["label"] == "E28" and triangles[0]["events"].startswith("E28 ")
@@ -258,23 +263,23 @@ def test_csv_downloads_make_formula_like_text_inert_and_keep_numbers():
 @given(st.lists(st.text(alphabet="abcdefghij,:()", min_size=1, max_size=20), min_size=1, max_size=15))
 def test_long_chart_titles_break_into_phone_width_lines_and_lose_nothing(words):
     title = " ".join(words)
-    lines = charts._title_lines(title)
+    lines = chartbase.title_lines(title)
     assert " ".join(lines) == title
-    assert all(len(line) <= charts.TITLE_LINE or " " not in line for line in lines)
+    assert all(len(line) <= chartbase.TITLE_LINE or " " not in line for line in lines)
 
 
 def test_long_chart_titles_are_broken_for_phones(record):
-    assert charts.vega_title("Events by side (first actor), coloured by category") == {
+    assert chartbase.vega_title("Events by side (first actor), coloured by category") == {
         "text": ["Events by side (first actor),", "coloured by category"]
     }
-    long = charts.Spec("Nvidia revenue by fiscal year, China (incl. Hong Kong) by billing location", 440)
+    long = revenue_charts.Spec("Nvidia revenue by fiscal year, China (incl. Hong Kong) by billing location", 440)
     assert (
         long.layout["title"]["text"] == "Nvidia revenue by fiscal year,<br>China (incl. Hong Kong) by billing location"
     )
     assert long.layout["height"] == 462 and long.layout["margin"]["t"] == 72
-    usgs = charts.usgs_country_chart(metrics.usgs_tonnages(record.tables["supply"], "mining"), "mining")
+    usgs = supply_charts.usgs_country_chart(metrics.usgs_tonnages(record.tables["supply"], "mining"), "mining")
     assert usgs["title"] == {"text": ["Rare-earth mine production by country", "(USGS MCS 2025)"]}
-    assert charts.vega_title("Rare-earth reserves by country (USGS MCS 2025)") == (
+    assert chartbase.vega_title("Rare-earth reserves by country (USGS MCS 2025)") == (
         "Rare-earth reserves by country (USGS MCS 2025)"  # short enough: stays one string
     )
 
@@ -323,6 +328,6 @@ def test_magnet_periods_filter_by_overlap_and_label_as_one_figure():
     )
     f = Filters(dt.date(2026, 2, 10), dt.date(2026, 2, 20))
     assert apply_periods(frame, f)["period_start"].tolist() == ["2026-01"]  # February lies inside Jan+Feb
-    assert charts.period_label("2026-01", "2026-02") == "Jan-Feb 2026 (one figure)"
-    assert charts.period_label("2025-12", "2026-01") == "Dec 2025-Jan 2026 (one figure)"
-    assert charts.period_label("2026-03", "2026-03") == "Mar 2026"
+    assert chartbase.period_label("2026-01", "2026-02") == "Jan-Feb 2026 (one figure)"
+    assert chartbase.period_label("2025-12", "2026-01") == "Dec 2025-Jan 2026 (one figure)"
+    assert chartbase.period_label("2026-03", "2026-03") == "Mar 2026"

@@ -12,7 +12,8 @@ import pandas as pd
 import pytest
 import vl_convert as vlc
 
-from chipsmag import charts, metrics, sequence
+from app_pages.linkage import sequence
+from chipsmag import chartbase, hovers, metrics
 from chipsmag.filters import apply_to_links, with_plot_dates
 
 WIDTHS = (1400 - 60, 390 - 32)  # the chart's width in a 1400 px window and on a 390 px phone
@@ -23,7 +24,7 @@ def year_2025(record):
     t = record.tables
     events = with_plot_dates(t["events"])
     events = events[events["plot_date"].dt.year == 2025]
-    links = apply_to_links(charts.with_link_hovers(t["links"], {}), events["id"])
+    links = apply_to_links(hovers.with_link_hovers(t["links"], {}), events["id"])
     moves = events[events["id"].isin(set(links["from_event"]) | set(links["to_event"]))]
     countries = dict(zip(t["actors"]["id"], t["actors"]["country"], strict=True))
     lines = metrics.tariff_lines(t["tariffs"], t["tariff_layers"])
@@ -72,7 +73,7 @@ def test_a_move_sits_on_the_side_of_the_actor_that_moved():
     assert rows.loc["C", ["column", "gutter"]].tolist() == ["both", "US"]  # a deal sits between, labelled on its side
     assert rows.loc["D", "column"] == "both"  # a third country's move sits between
     assert 1 < len(rows.loc["C", "lines"]) <= sequence.MAX_LINES
-    assert all(sequence.text_width(line) <= sequence.LINE_PX for line in rows.loc["C", "lines"])
+    assert all(chartbase.text_width(line) <= sequence.LINE_PX for line in rows.loc["C", "lines"])
 
 
 def test_focus_keeps_what_a_move_answered_and_what_answered_it(year_2025):

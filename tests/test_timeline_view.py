@@ -9,7 +9,8 @@ import pandas as pd
 import pytest
 import vl_convert as vlc
 
-from chipsmag import charts, timeline_view
+from app_pages.timeline import view as timeline_view
+from chipsmag import hovers
 from chipsmag.filters import with_plot_dates
 
 from .test_sequence import _svg_texts
@@ -17,7 +18,7 @@ from .test_sequence import _svg_texts
 
 @pytest.fixture(scope="module")
 def events(record):
-    return charts.with_hovers(with_plot_dates(record.tables["events"]), {}, {})
+    return hovers.with_hovers(with_plot_dates(record.tables["events"]), {}, {})
 
 
 def _window(events, start, end):

@@ -13,16 +13,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from chipsmag.charts import (
-    CATEGORY_COLORS,
-    TIMELINE_PICK,
-    _category_color,
-    _day,
-    _records,
-    lane_of,
-)
+from app_pages.timeline.charts import TIMELINE_PICK
+from chipsmag.chartbase import CATEGORY_COLORS, as_records, category_color, day_text, lane_of, text_width
 from chipsmag.filters import CATEGORY_LABELS
-from chipsmag.sequence import text_width
 from chipsmag.text import format_event_date
 
 PHONE_PLOT = 330  # px: the narrowest plot (a 390 px phone, less the page margins)
@@ -125,7 +118,7 @@ def labelled_chart(
     markers, labels, bands, height = layout(events, window, lanes, actors)
     ev = events.set_index("id")
     rows = markers.assign(
-        day=_day(ev.loc[markers["id"], "plot_date"]) if len(markers) else [],
+        day=day_text(ev.loc[markers["id"], "plot_date"]) if len(markers) else [],
         title=ev.loc[markers["id"], "title"].tolist() if len(markers) else [],
         when=[
             format_event_date(d, p)
@@ -160,12 +153,12 @@ def labelled_chart(
     y = {"field": "y", "type": "quantitative", "scale": None, "axis": None}
     layers: list[dict] = [
         {
-            "data": {"values": _records(bands.assign(y=bands["top"] + 2))},
+            "data": {"values": as_records(bands.assign(y=bands["top"] + 2))},
             "mark": {"type": "text", "align": "left", "baseline": "top", "fontWeight": "bold", "fontSize": 11},
             "encoding": {"x": {"value": 0}, "y": y, "text": {"field": "lane"}},
         },
         {
-            "data": {"values": _records(bands.assign(y=bands["bottom"] - LANE_GAP / 2))},
+            "data": {"values": as_records(bands.assign(y=bands["bottom"] - LANE_GAP / 2))},
             "mark": {"type": "rule", "color": "#e6e6e6"},
             "encoding": {"y": y},
         },
@@ -173,7 +166,7 @@ def labelled_chart(
     if len(labels):
         layers += [
             {
-                "data": {"values": [lb for lb in _records(labels) if lb["align"] == align]},
+                "data": {"values": [lb for lb in as_records(labels) if lb["align"] == align]},
                 "mark": {
                     "type": "text",
                     "align": align,
@@ -192,7 +185,7 @@ def labelled_chart(
             "encoding": {
                 "x": x,
                 "y": y,
-                "color": {**_category_color(), "legend": None},  # the legend stands under the overview strip
+                "color": {**category_color(), "legend": None},  # the legend stands under the overview strip
                 "fillOpacity": {"field": "fill_opacity", "type": "quantitative", "scale": None},
                 "stroke": {"field": "stroke", "type": "nominal", "scale": None},
                 "strokeWidth": {"field": "stroke_width", "type": "quantitative", "scale": None},
@@ -214,7 +207,7 @@ def labelled_chart(
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "title": f"Events by {title_lanes}, labelled",
-        "data": {"values": _records(rows)},
+        "data": {"values": as_records(rows)},
         "layer": layers,
         "width": "container",
         # Streamlit fits the whole chart, title and axis included, into the height: add their room, so
@@ -226,14 +219,16 @@ def labelled_chart(
 
 def overview_strip(events: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp] | None) -> dict:
     """Every filtered event as a tick on one line; drag across it to choose the window (BRUSH)."""
-    data = pd.DataFrame({"day": _day(events["plot_date"]), "category_label": events["category"].map(CATEGORY_LABELS)})
+    data = pd.DataFrame(
+        {"day": day_text(events["plot_date"]), "category_label": events["category"].map(CATEGORY_LABELS)}
+    )
     brush: dict = {"name": BRUSH, "select": {"type": "interval", "encodings": ["x"]}}
     if window is not None:
         brush["value"] = {"x": [_datetime(window[0]), _datetime(window[1])]}
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "title": "All events: drag across to zoom",
-        "data": {"values": _records(data)},
+        "data": {"values": as_records(data)},
         "params": [brush],
         "mark": {"type": "tick", "thickness": 2, "size": 18},
         "encoding": {
@@ -243,7 +238,7 @@ def overview_strip(events: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestam
                 "title": None,
                 "axis": {"gridColor": "#eeeeee", "format": "%Y", "tickCount": {"interval": "year", "step": 1}},
             },
-            "color": _category_color(legend={"orient": "bottom", "direction": "horizontal", "columns": 4}),
+            "color": category_color(legend={"orient": "bottom", "direction": "horizontal", "columns": 4}),
         },
         "width": "container",
         "height": 200,  # the ticks, the axis, the title and the category legend under them

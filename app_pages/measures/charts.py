@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from chipsmag.charts import _vl
+from chipsmag.chartbase import vl_spec
 from chipsmag.measures import OUTCOME_UNKNOWN, SIDE_LABELS, STATE_LABELS
 
 STATE_COLORS = {  # colour-blind-safe; ended states in greys, the unknown hatched-looking light grey
@@ -99,7 +99,7 @@ def lives_chart(spans: pd.DataFrame, measures: pd.DataFrame, day: str, domain: l
             "encoding": {"x": {"field": "day", "type": "temporal"}, "text": {"field": "label"}},
         },
     ]
-    return _vl("Each measure's life, by state", layers, data, height={"step": 30})
+    return vl_spec("Each measure's life, by state", layers, data, height={"step": 30})
 
 
 def _label_expr(labels: dict[str, str]) -> str:
@@ -138,7 +138,7 @@ def tariff_stack_chart(stack: pd.DataFrame, side: str) -> dict:
         },
     ]
     title = f"{STACK_PANELS[side]}: general tariff layers stacked by legal authority (black: the total)"
-    return _vl(title, layers, data, height=320)
+    return vl_spec(title, layers, data, height=320)
 
 
 STACK_PANELS = {"US": "US on Chinese goods", "CN": "China on US goods"}

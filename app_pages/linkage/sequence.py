@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from chipsmag.charts import EVENT_TOOLTIP, RELATION_COLORS, _category_color, _records
+from chipsmag.chartbase import EVENT_TOOLTIP, RELATION_COLORS, as_records, category_color, text_width
 from chipsmag.filters import CATEGORY_LABELS
 from chipsmag.text import format_event_date
 
@@ -50,16 +50,6 @@ def side_of(actor_country: str | None) -> str | None:
     if countries == {"CN"}:
         return "CN"
     return None
-
-
-NARROW, WIDE = set("iljtfrI.,:;'!|()[] "), set("MWmw@%")
-
-
-def text_width(text: str, size: float = FONT) -> float:
-    """A text's width in pixels, estimated per character (capitals and m/w wide, i/l/punctuation
-    narrow): an upper bound for the dashboard's sans-serif type."""
-    em = sum(0.3 if c in NARROW else 0.92 if c in WIDE else 0.7 if c.isupper() or c.isdigit() else 0.6 for c in text)
-    return em * size
 
 
 LINE_PX = 116  # a title line's room: the gutter on a 390 px phone, less a margin
@@ -295,12 +285,12 @@ def sequence_chart(
     if len(lay.years):
         layers += [
             {
-                "data": {"values": _records(lay.years)},
+                "data": {"values": as_records(lay.years)},
                 "mark": {"type": "rule", "color": "#dddddd"},
                 "encoding": {"y": y},
             },
             {
-                "data": {"values": _records(lay.years)},
+                "data": {"values": as_records(lay.years)},
                 "mark": {"type": "text", "fontWeight": "bold", "fontSize": 13, "baseline": "middle", "dy": -1},
                 "encoding": {
                     "x": {"value": {"expr": "width / 2"}},
@@ -374,13 +364,13 @@ def sequence_chart(
         ]
     layers += [
         {
-            "data": {"values": _records(marks)},
+            "data": {"values": as_records(marks)},
             "params": [{"name": PICK, "select": {"type": "point", "fields": ["id"]}}],
             "mark": {"type": "point", "filled": True, "size": 90, "cursor": "pointer"},
             "encoding": {
                 "x": x,
                 "y": y,
-                "color": _category_color(legend={"orient": "bottom", "direction": "vertical"}),
+                "color": category_color(legend={"orient": "bottom", "direction": "vertical"}),
                 "stroke": {"condition": {"test": "datum.chosen", "value": "#222222"}, "value": "white"},
                 "strokeWidth": {"condition": {"test": "datum.chosen", "value": 3}, "value": 1},
                 "opacity": opacity,

@@ -9,18 +9,13 @@ import re
 import numpy as np
 import pyarrow as pa
 from streamlit.testing.v1 import AppTest
+from streamlit.util import calc_hash
 
-from .conftest import ROOT
+from app_pages import BY_KEY
+from app_pages import PAGES as REGISTRY
+from support import ROOT
 
-PAGE_FILES = {
-    "overview": "app_pages/overview.py",
-    "measures": "app_pages/measures.py",
-    "timeline": "app_pages/timeline.py",
-    "revenue": "app_pages/revenue.py",
-    "supply": "app_pages/supply.py",
-    "linkage": "app_pages/linkage.py",
-    "sources": "app_pages/sources.py",
-}
+PAGES = [p.key for p in REGISTRY]  # every page, in the navigation's order
 
 
 def open_page(page: str, **query: str | list[str]) -> AppTest:
@@ -28,9 +23,17 @@ def open_page(page: str, **query: str | list[str]) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
     for key, value in query.items():
         at.query_params[key] = value
-    if page != "overview":
-        at.switch_page(PAGE_FILES[page])
+    goto(at, page)
     return at.run()
+
+
+def goto(at: AppTest, page: str) -> AppTest:
+    """Ask for a page the way a browser's address does, by its URL path (the next ``run`` opens it).
+
+    ``st.Page`` identifies a page by the hash of its URL path; AppTest's ``switch_page`` only finds
+    pages defined by files, and the dashboard's pages are ``render(frame)`` callables."""
+    at._page_hash = calc_hash(BY_KEY[page].path) if BY_KEY[page].path else ""
+    return at
 
 
 def _decode(values):

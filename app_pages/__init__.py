@@ -1,0 +1,39 @@
+"""The page registry: the one list of pages that the app, the tests and the benchmark all read.
+
+A page is a folder: ``page.py`` (Streamlit only: its widgets and ``st.*`` calls, a ``render(frame)``
+function), ``model.py`` (pure: what the page shows, from the data and the filters) and ``charts.py``
+(pure: that page's Vega-Lite specs). This module imports no Streamlit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    key: str  # the page's folder and its name in the code and tests
+    path: str  # URL path; "" for the landing page
+    title: str
+    icon: str
+
+    @property
+    def module(self) -> str:
+        return f"app_pages.{self.key}.page"
+
+
+PAGES = (
+    PageSpec("overview", "", "Overview", ":material/dashboard:"),
+    PageSpec("measures", "measures", "State of play", ":material/gavel:"),
+    PageSpec("timeline", "timeline", "Timeline", ":material/timeline:"),
+    PageSpec("revenue", "revenue", "Revenue at risk", ":material/payments:"),
+    PageSpec("supply", "supply", "Supply", ":material/factory:"),
+    PageSpec("linkage", "linkage", "Chips for magnets", ":material/swap_horiz:"),
+    PageSpec("sources", "sources", "Sources & data", ":material/menu_book:"),
+)
+BY_KEY = {p.key: p for p in PAGES}
+
+
+def page_key(path: str) -> str:
+    """The page a URL path opens (the landing page for "")."""
+    return next((p.key for p in PAGES if p.path == path), "overview")

@@ -1,0 +1,269 @@
+"""The shared chart base: colours, title lines, encodings and spec helpers every page's charts use.
+
+Every chart is a Vega-Lite spec (a dict) drawn by ``st.vega_lite_chart``. One palette serves every
+chart, so a colour means the same thing everywhere: categories use Okabe-Ito, relations use Paul
+Tol's 'vibrant' set, sides use blue (US) and vermillion (China). Every string that comes from data
+is HTML-escaped before it reaches a tooltip or label, so markup in a title or quote shows as text.
+Events on a time series are drawn by one helper (``event_marks``), alike on every page.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+from collections.abc import Sequence
+
+import pandas as pd
+
+from chipsmag.filters import CATEGORY_LABELS, LEVER_LABELS
+from chipsmag.text import format_event_date
+
+CATEGORY_COLORS = {
+    "export_control": "#56B4E9",
+    "tariff": "#E69F00",
+    "rare_earth": "#009E73",
+    "negotiation": "#0072B2",
+    "corporate": "#D55E00",
+    "investment": "#CC79A7",
+    "market": "#000000",
+}
+
+RELATION_COLORS = {
+    "retaliation": "#CC3311",
+    "escalation": "#EE7733",
+    "quid pro quo": "#0077BB",
+    "concession": "#009988",
+    "de-escalation": "#33BBEE",
+}
+
+SIDE_COLORS = {"US": "#0072B2", "China": "#D55E00", "Rest of world": "#BBBBBB"}
+
+LEVER_LANES = ("chips", "both", "magnets")
+
+SIDE_LANES = ("US government", "China government", "Companies", "Other governments")
+
+FONT = "Source Sans Pro, sans-serif"
+
+MAX_EVENT_LINES = 40
+
+
+def esc(value: object) -> str:
+    return html.escape("" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value))
+
+
+TITLE_LINE = 48  # characters: Plotly does not wrap titles, and a phone (390 px) shows about this many
+
+
+def title_lines(title: str) -> list[str]:
+    """A long title broken into lines of at most TITLE_LINE characters: after a colon or comma
+    where one falls in the first line, else before a parenthesis, else at spaces."""
+    if len(title) <= TITLE_LINE:
+        return [title]
+    cut = max(title.rfind(": ", 0, TITLE_LINE), title.rfind(", ", 0, TITLE_LINE))
+    if cut >= 10:
+        return [title[: cut + 1], *title_lines(title[cut + 2 :])]
+    cut = title.rfind(" (", 0, TITLE_LINE)
+    if cut >= 10:
+        return [title[:cut], *title_lines(title[cut + 1 :])]
+    lines: list[str] = []
+    for word in title.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= TITLE_LINE:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines
+
+
+# Vega-Lite legends under the plot: at the side they took the plot's width on a phone (390 px).
+VEGA_CONFIG = {"legend": {"orient": "bottom", "direction": "vertical", "labelLimit": 360}}
+
+
+def vega_title(title: str) -> str | dict:
+    """A Vega-Lite title, as lines where it is long (Vega-Lite cuts a long title short with '…')."""
+    lines = title_lines(title)
+    return title if len(lines) == 1 else {"text": lines}
+
+
+def row_tuples(frame: pd.DataFrame, *columns: str):
+    """The frame's rows as tuples of these columns: each column is read once as a plain list
+    (row iteration over pandas' Arrow-backed strings costs about a millisecond per call)."""
+    return zip(*(frame[c].tolist() for c in columns), strict=True)
+
+
+def event_marks(events: pd.DataFrame, x: dict, color: str) -> dict:
+    """Events (with plot_date) on a numeric time series, styled alike on every page: a triangle at
+    the top of the plot, a dotted rule down to the series and the event id over the triangle; events
+    close in time take different rows so their ids never overlap. Past MAX_EVENT_LINES events, only
+    the triangles (their titles in the tooltip). A layer to add to the series' layers."""
+    marks = event_rows(events)
+    ex = {**x, "field": "day"}
+    tooltip = [{"field": "id", "title": "Event"}, {"field": "when", "title": "Date"}, {"field": "title"}]
+    marks["level_y"] = [8 + 22 * level for level in label_levels(pd.to_datetime(marks["day"]), gap_days=40)]
+    level_y = {"field": "level_y", "type": "quantitative", "scale": None}
+    triangles = {
+        "mark": {"type": "point", "shape": "triangle-down", "filled": True, "size": 110, "opacity": 1},
+        "encoding": {
+            "x": ex,
+            "y": level_y,
+            "color": {"value": color},
+            "description": {"field": "aria"},
+            "tooltip": tooltip,
+        },
+    }
+    layers = [triangles]
+    if len(marks) <= MAX_EVENT_LINES:
+        layers = [
+            {"mark": {"type": "rule", "strokeDash": [2, 3], "color": color}, "encoding": {"x": ex, "tooltip": tooltip}},
+            triangles,
+            {
+                "mark": {"type": "text", "fontSize": 10, "dy": -10, "baseline": "bottom"},
+                "encoding": {"x": ex, "y": level_y, "text": {"field": "id"}},
+            },
+        ]
+    return {"data": {"values": as_records(marks)}, "layer": layers}
+
+
+def label_levels(dates: Sequence[pd.Timestamp], gap_days: int, levels: int = 4) -> list[int]:
+    """Row numbers (0 = top) for labels on a time axis: each label takes the first row whose last
+    label is more than ``gap_days`` earlier; past ``levels`` rows, the row least recently used."""
+    last: list[pd.Timestamp | None] = [None] * levels
+    out = []
+    for date in dates:
+        free = [i for i, prev in enumerate(last) if prev is None or (date - prev).days > gap_days]
+        row = free[0] if free else min(range(levels), key=lambda i: last[i])
+        last[row] = date
+        out.append(row)
+    return out
+
+
+def lane_of(events: pd.DataFrame, lanes: str, actors: pd.DataFrame) -> tuple[pd.Series, tuple[str, ...]]:
+    """Each event's lane name, and the lanes in display order (top first)."""
+    if lanes == "side":
+        first = events["actors"].str.split(";").str[0]
+        table = actors.set_index("id")
+        side = pd.Series("Other governments", index=table.index)
+        side[table["country"] == "US"] = "US government"
+        side[table["country"] == "CN"] = "China government"
+        side[table["kind"] == "company"] = "Companies"
+        return first.map(side), SIDE_LANES
+    return events["lever"].map(LEVER_LABELS), tuple(LEVER_LABELS[lv] for lv in LEVER_LANES)
+
+
+def lane_y(names: tuple[str, ...]) -> dict:
+    """A y scale whose whole numbers are the lanes (top lane highest), labelled with their names."""
+    labels = json.dumps(list(reversed(names)))
+    return {
+        "field": "y",
+        "type": "quantitative",
+        "title": None,
+        "scale": {"domain": [-0.6, len(names) - 0.4], "nice": False, "zero": False},
+        "axis": {
+            "values": list(range(len(names))),
+            "labelExpr": f"{labels}[datum.value]",
+            "grid": True,
+            "gridColor": "#eeeeee",
+            "labelLimit": 140,
+        },
+    }
+
+
+TIME_X = {
+    "field": "day",
+    "type": "temporal",
+    "title": None,
+    "scale": {"padding": 12},  # markers at either end stay whole
+    "axis": {"gridColor": "#eeeeee"},  # Vega's own multi-scale labels: years, then months when zoomed
+}
+
+RELATION_COLOR = {  # a link's relation as colour, the same in every linkage chart
+    "field": "relation",
+    "type": "nominal",
+    "title": "Relation",
+    "scale": {"domain": list(RELATION_COLORS), "range": list(RELATION_COLORS.values())},
+}
+
+
+def day_text(dates: pd.Series) -> list[str]:
+    return dates.dt.strftime("%Y-%m-%d").tolist()
+
+
+def category_color(field: str = "category_label", legend: dict | None = None) -> dict:
+    return {
+        "field": field,
+        "type": "nominal",
+        "title": "Category",
+        "scale": {"domain": [CATEGORY_LABELS[c] for c in CATEGORY_COLORS], "range": list(CATEGORY_COLORS.values())},
+        **({"legend": legend} if legend is not None else {}),
+    }
+
+
+def event_rows(events: pd.DataFrame) -> pd.DataFrame:
+    """Events (with plot_date) as the rows a Vega-Lite chart draws: id, day, date as written,
+    title, category, and each mark's accessible name (``aria``)."""
+    rows = pd.DataFrame(
+        {
+            "id": events["id"].tolist(),
+            "day": day_text(events["plot_date"]),
+            "when": [format_event_date(d, p) for d, p in row_tuples(events, "date", "date_precision")],
+            "title": events["title"].tolist(),
+            "category_label": events["category"].map(CATEGORY_LABELS).tolist(),
+        }
+    )
+    rows["aria"] = [f"Event {i}, {w}: {t}" for i, w, t in row_tuples(rows, "id", "when", "title")]
+    return rows
+
+
+EVENT_TOOLTIP = [  # a move's tooltip in the charts that draw moves as points (rows of ``event_rows``)
+    {"field": "id", "title": "Event"},
+    {"field": "when", "title": "Date"},
+    {"field": "title", "title": "Title"},
+    {"field": "category_label", "title": "Category"},
+]
+
+
+def series_color(series: dict[str, str]) -> dict:
+    """The ``series`` field as colour, each named series with its own colour (legend untitled)."""
+    return {
+        "field": "series",
+        "type": "nominal",
+        "title": None,
+        "scale": {"domain": list(series), "range": list(series.values())},
+    }
+
+
+def period_label(start: str, end: str) -> str:
+    """'2026-03' -> 'Mar 2026'; a period of several months -> 'Jan-Feb 2026 (one figure)'."""
+    first, last = pd.Timestamp(start + "-01"), pd.Timestamp(end + "-01")
+    if start == end:
+        return first.strftime("%b %Y")
+    lead = first.strftime("%b") if first.year == last.year else first.strftime("%b %Y")
+    return f"{lead}-{last.strftime('%b %Y')} (one figure)"
+
+
+def as_records(frame: pd.DataFrame) -> list[dict]:
+    return [
+        {k: (None if isinstance(v, float) and pd.isna(v) else v) for k, v in row.items()}
+        for row in frame.astype(object).to_dict(orient="records")
+    ]
+
+
+def vl_spec(title: str, layers: list[dict], data: pd.DataFrame, **extra) -> dict:
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "title": vega_title(title),
+        "data": {"values": as_records(data)},
+        "layer": layers,
+        "width": "container",
+        "config": VEGA_CONFIG,
+        **extra,
+    }
+
+
+NARROW, WIDE = set("iljtfrI.,:;'!|()[] "), set("MWmw@%")
+
+
+def text_width(text: str, size: float = 11) -> float:
+    """A text's width in pixels, estimated per character (capitals and m/w wide, i/l/punctuation
+    narrow): an upper bound for the dashboard's sans-serif type."""
+    em = sum(0.3 if c in NARROW else 0.92 if c in WIDE else 0.7 if c.isupper() or c.isdigit() else 0.6 for c in text)
+    return em * size
