@@ -1,6 +1,7 @@
 """Curator's check of the bundled data: ``python -m chipsmag.validate [DATA_DIR]``.
 
-Exits 0 with a one-line summary when every table is valid, and 1 with the full list of
+Exits 0 with a one-line summary when every table is valid and every id content/quoted.toml names
+is in the data, and 1 with the full list of
 issues (file, line, column, value, rule) when any is not.
 """
 
@@ -9,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from chipsmag import content
 from chipsmag.loading import DEFAULT_DATA_DIR, load_dataset
 
 
@@ -26,6 +28,12 @@ def main(argv: list[str] | None = None) -> int:
             print(issue)
         tables = ", ".join(sorted(ds.broken))
         print(f"{len(ds.issues)} issue(s) in {len(ds.broken)} table(s): {tables}", file=sys.stderr)
+        return 1
+    quoted = content.check(ds.tables)
+    if quoted:
+        for problem in quoted:
+            print(problem)
+        print(f"{len(quoted)} problem(s) with the ids the pages quote (content/quoted.toml)", file=sys.stderr)
         return 1
     rows = sum(len(df) for df in ds.tables.values())
     print(f"ok: {len(ds.tables)} tables, {rows} rows valid (data version {ds.version}, as of {ds.as_of})")
