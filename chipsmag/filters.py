@@ -8,18 +8,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-LEVERS = ("chips", "magnets", "both")
-CATEGORIES = ("export_control", "tariff", "rare_earth", "corporate", "market", "negotiation", "investment")
-CATEGORY_LABELS = {
-    "export_control": "Export control",
-    "tariff": "Tariff",
-    "rare_earth": "Rare earth / minerals",
-    "corporate": "Corporate",
-    "market": "Market",
-    "negotiation": "Negotiation",
-    "investment": "Investment",
-}
-LEVER_LABELS = {"chips": "Chips", "magnets": "Magnets", "both": "Both (tariffs, deals)"}
+from chipsmag import vocab
+
+LEVERS = vocab.values("events", "lever")
+CATEGORIES = vocab.values("events", "category")
+CATEGORY_LABELS = vocab.labels("events", "category")
+LEVER_LABELS = vocab.labels("events", "lever")
 
 
 @dataclass(frozen=True)

@@ -12,19 +12,12 @@ import datetime as dt
 
 import pandas as pd
 
+from chipsmag import vocab
+
 OUTCOME_UNKNOWN = "outcome_unknown"
 ENDED = ("lapsed", "revoked", "struck_down", "superseded")
-STATE_LABELS = {
-    "announced": "Announced",
-    "in_force": "In force",
-    "suspended": "Suspended",
-    "lapsed": "Lapsed",
-    "revoked": "Revoked",
-    "struck_down": "Struck down",
-    "superseded": "Superseded",
-    OUTCOME_UNKNOWN: "Outcome not recorded",
-}
-SIDE_LABELS = {"US": "United States", "CN": "China"}
+STATE_LABELS = vocab.labels("measure_states", "state")
+SIDE_LABELS = vocab.labels("measures", "side")
 GROUPS = ("In force", "Suspended", "Announced", "Outcome not recorded", "Ended")
 
 

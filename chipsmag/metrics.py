@@ -4,34 +4,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-COUNTRY_NAMES = {
-    "CN": "China",
-    "US": "United States",
-    "MM": "Burma (Myanmar)",
-    "AU": "Australia",
-    "NG": "Nigeria",
-    "TH": "Thailand",
-    "IN": "India",
-    "RU": "Russia",
-    "MG": "Madagascar",
-    "MY": "Malaysia",
-    "VN": "Vietnam",
-    "BR": "Brazil",
-    "CA": "Canada",
-    "GL": "Greenland",
-    "TZ": "Tanzania",
-    "ZA": "South Africa",
-    "OTHER": "Other countries",
-    "WORLD": "World",
-}
+from chipsmag import vocab
+
+COUNTRY_NAMES = vocab.labels("supply", "country")
 STAGE_ORDER = ("mining", "refining", "magnets")
-STAGE_LABELS = {
-    "mining": "Mining",
-    "refining": "Refining",
-    "magnets": "Magnets",
-    "reserves": "Reserves",
-    "primary_production": "Primary production",
-}
+STAGE_LABELS = vocab.labels("supply", "stage")
 
 
 def usgs_editions(supply: pd.DataFrame) -> list[str]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from chipsmag import content
+from chipsmag import content, vocab
 from chipsmag.loading import DEFAULT_DATA_DIR, load_dataset
 
 
@@ -29,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
         tables = ", ".join(sorted(ds.broken))
         print(f"{len(ds.issues)} issue(s) in {len(ds.broken)} table(s): {tables}", file=sys.stderr)
         return 1
-    quoted = content.check(ds.tables)
+    quoted = content.check(ds.tables) + vocab.problems()
     if quoted:
         for problem in quoted:
             print(problem)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
-from chipsmag import metrics, scenario
+from chipsmag import metrics, scenario, vocab
 from chipsmag.loading import Dataset
 from chipsmag.urlstate import Param
 from components.data import today
@@ -22,7 +22,7 @@ SCENARIO_KEYS = {
     "substitution_pct": "s_subst",
 }
 
-RELATIONS = ("retaliation", "escalation", "quid pro quo", "concession", "de-escalation")
+RELATIONS = vocab.values("links", "relation")
 
 
 def page_params(ds: Dataset) -> list[Param]:
