@@ -191,7 +191,7 @@ def test_a_hostile_link_runs_nothing_and_is_named(watch: Watch, markup_server: s
     expect(notice).to_contain_text("Actors: '<script>alert(1)</script>' not recognised and dropped.")
     expect(notice).to_contain_text("Category: '<img src=x onerror=alert(2)>' not recognised and dropped.")
     expect(notice).to_contain_text("Date range: '2025-02-31', 'NaN' is not a date")
-    expect(notice).to_contain_text("Lanes: given 2 times; only one value is allowed.")
+    expect(notice).to_contain_text("Lanes by: given 2 times; only one value is allowed.")
     expect(notice).to_contain_text("Unknown link parameter 'foo' was ignored.")
     expect(notice).to_contain_text("Unknown link parameter '<b>k</b>' was ignored.")
     expect(notice).to_contain_text("Event: 'AAAAAAAA")

@@ -1,4 +1,15 @@
-"""The timeline page's charts: pure functions of frames and options that return Vega-Lite specs."""
+"""The timeline page's charts (no Streamlit): pure functions of frames and options that return
+Vega-Lite specs: the labelled chart of a window's events, the overview strip that chooses the window,
+and the monthly counts drawn when events are too many to draw one by one.
+
+The labelled chart draws the events of a time window in lanes (by lever or by side), each marker
+labelled with its title where the label fits. Labels are placed here, in pixels, for the narrowest
+plot the dashboard is read on (a phone): a label takes the first row under its lane where it
+clears the label before it. Markers spread apart as the plot widens while labels keep their size,
+so labels that clear each other on a phone clear each other at any wider width. In a window of
+few events every event is labelled (as many rows as needed); otherwise a lane keeps MAX_ROWS rows
+and the events that do not fit are drawn unlabelled (their title in the tooltip).
+"""
 
 from __future__ import annotations
 
@@ -7,18 +18,252 @@ import pandas as pd
 from chipsmag.chartbase import (
     CATEGORY_COLORS,
     TIME_X,
+    as_records,
     category_color,
+    day_text,
     lane_of,
     lane_y,
+    text_width,
     vl_spec,
 )
 from chipsmag.filters import CATEGORY_LABELS
+from chipsmag.text import format_event_date
 
 # Above these sizes a chart aggregates or draws a bounded subset, and says so: a page must stay
 # light however large the data grows.
 MAX_EVENT_POINTS = 1500
 
 TIMELINE_PICK = "pick"  # the name of the timeline's click selection
+
+PHONE_PLOT = 330  # px: the narrowest plot (a 390 px phone, less the page margins)
+FONT = 10
+LABEL_PX = 170  # a label's room at most
+TITLE_BAND, MARKER_ROW, LABEL_ROW, LANE_GAP = 18, 12, 14, 12
+MAX_ROWS = 4
+LABEL_ALL_UNDER = 30  # events in the window up to which every event is labelled
+BRUSH = "tl_brush"  # the overview strip's interval selection
+
+
+def _fit(text: str) -> str:
+    if text_width(text, FONT) <= LABEL_PX:
+        return text
+    while text and text_width(text + "…", FONT) > LABEL_PX:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+DESKTOP_PLOT = 1100  # px: where marker rows are worked out
+MARKER_ROWS = 5  # rows of markers a lane may use
+
+
+def _rows_for(xs: list[float], cap: int, gap: float = 12.0) -> list[int]:
+    """A row for each point (in order): the first row whose last point is ``gap`` px before it;
+    past ``cap`` rows, the row whose last point is furthest back."""
+    ends: list[float] = []
+    out = []
+    for x in xs:
+        row = next((k for k, e in enumerate(ends) if e + gap <= x), None)
+        if row is None and len(ends) < cap:
+            row = len(ends)
+            ends.append(x)
+        elif row is None:
+            row = min(range(len(ends)), key=lambda k: ends[k])
+        ends[row] = x
+        out.append(row)
+    return out
+
+
+def layout(events: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp], lanes: str, actors: pd.DataFrame):
+    """Markers and labels in pixels down the page; x as dates. Returns (markers, labels, bands, height)."""
+    lane, names = lane_of(events, lanes, actors)
+    start, end = window
+    span = max((end - start).total_seconds(), 1.0)
+    label_all = len(events) <= LABEL_ALL_UNDER
+    markers, labels, bands = [], [], []
+    y = 0
+    for name in names:
+        mine = events[lane == name].sort_values(["plot_date", "id"], kind="stable")
+        top = y
+        # Markers close in time take different rows (placed for a desktop plot: on a phone a dense
+        # stretch still crowds, and zooming in separates it).
+        marker_rows = _rows_for(
+            [(r.plot_date - start).total_seconds() / span * DESKTOP_PLOT for r in mine.itertuples()], MARKER_ROWS
+        )
+        label_top = top + TITLE_BAND + MARKER_ROW * (max(marker_rows, default=0) + 1)
+        row_ends: list[float] = []
+        for r, marker_row in zip(mine.itertuples(), marker_rows, strict=True):
+            marker_y = top + TITLE_BAND + MARKER_ROW / 2 + marker_row * MARKER_ROW
+            x = (r.plot_date - start).total_seconds() / span * PHONE_PLOT
+            text = _fit(f"{r.id} {r.title}")
+            w = text_width(text, FONT)
+            left = x + w <= PHONE_PLOT
+            x0, x1 = (x, x + w) if left else (x - w, x)
+            row = next((k for k, e in enumerate(row_ends) if e + 6 <= x0), len(row_ends))
+            if row >= MAX_ROWS and not label_all:
+                row = None
+            elif row == len(row_ends):
+                row_ends.append(x1)
+            else:
+                row_ends[row] = x1
+            markers.append({"id": r.id, "lane": name, "y": marker_y, "labelled": row is not None})
+            if row is not None:
+                labels.append(
+                    {
+                        "id": r.id,
+                        "day": r.plot_date.strftime("%Y-%m-%d"),
+                        "y": label_top + 4 + row * LABEL_ROW,
+                        "text": text,
+                        "align": "left" if left else "right",
+                        "x0": x0,
+                        "x1": x1,
+                    }
+                )
+        height = (label_top - top) + 6 + max(len(row_ends), 1) * LABEL_ROW + LANE_GAP
+        bands.append({"lane": name, "top": top, "bottom": top + height})
+        y += height
+    return pd.DataFrame(markers), pd.DataFrame(labels), pd.DataFrame(bands), int(y)
+
+
+def labelled_chart(
+    events: pd.DataFrame,
+    actors: pd.DataFrame,
+    lanes: str,
+    window: tuple[pd.Timestamp, pd.Timestamp],
+    selected: str | None = None,
+) -> dict:
+    """Events of the window in lanes, labelled; a click on a marker selects the event (TIMELINE_PICK)."""
+    markers, labels, bands, height = layout(events, window, lanes, actors)
+    ev = events.set_index("id")
+    rows = markers.assign(
+        day=day_text(ev.loc[markers["id"], "plot_date"]) if len(markers) else [],
+        title=ev.loc[markers["id"], "title"].tolist() if len(markers) else [],
+        when=[
+            format_event_date(d, p)
+            for d, p in zip(ev.loc[markers["id"], "date"], ev.loc[markers["id"], "date_precision"], strict=True)
+        ]
+        if len(markers)
+        else [],
+        category_label=ev.loc[markers["id"], "category"].map(CATEGORY_LABELS).tolist() if len(markers) else [],
+        actors=ev.loc[markers["id"], "actor_list"].tolist() if len(markers) else [],
+        sources=ev.loc[markers["id"], "source_list"].tolist() if len(markers) else [],
+        kind=["context only" if c else "move" for c in ev.loc[markers["id"], "context_only"]] if len(markers) else [],
+    )
+    if len(rows):
+        colors = ev.loc[rows["id"], "category"].map(CATEGORY_COLORS).tolist()
+        rows["fill_opacity"] = [0.0 if k == "context only" else 1.0 for k in rows["kind"]]
+        rows["stroke"] = ["#222222" if i == selected else c for i, c in zip(rows["id"], colors, strict=True)]
+        rows["stroke_width"] = [3.0 if i == selected else 1.5 for i in rows["id"]]
+        rows["size"] = [220 if i == selected else 90 for i in rows["id"]]
+        rows["aria"] = [
+            f"Event {i}, {w}: {t} ({c}{', context only' if k == 'context only' else ''})"
+            for i, w, t, c, k in zip(
+                rows["id"], rows["when"], rows["title"], rows["category_label"], rows["kind"], strict=True
+            )
+        ]
+    x = {
+        "field": "day",
+        "type": "temporal",
+        "title": None,
+        "scale": {"domain": [window[0].strftime("%Y-%m-%d"), window[1].strftime("%Y-%m-%d")], "padding": 10},
+        "axis": {"gridColor": "#eeeeee", "orient": "top"},
+    }
+    y = {"field": "y", "type": "quantitative", "scale": None, "axis": None}
+    layers: list[dict] = [
+        {
+            "data": {"values": as_records(bands.assign(y=bands["top"] + 2))},
+            "mark": {"type": "text", "align": "left", "baseline": "top", "fontWeight": "bold", "fontSize": 11},
+            "encoding": {"x": {"value": 0}, "y": y, "text": {"field": "lane"}},
+        },
+        {
+            "data": {"values": as_records(bands.assign(y=bands["bottom"] - LANE_GAP / 2))},
+            "mark": {"type": "rule", "color": "#e6e6e6"},
+            "encoding": {"y": y},
+        },
+    ]
+    if len(labels):
+        layers += [
+            {
+                "data": {"values": [lb for lb in as_records(labels) if lb["align"] == align]},
+                "mark": {
+                    "type": "text",
+                    "align": align,
+                    "baseline": "top",
+                    "fontSize": FONT,
+                    "dx": 3 if align == "left" else -3,
+                },
+                "encoding": {"x": {**x, "field": "day"}, "y": y, "text": {"field": "text"}},
+            }
+            for align in ("left", "right")
+        ]
+    layers.append(
+        {
+            "params": [{"name": TIMELINE_PICK, "select": {"type": "point", "fields": ["id"], "on": "click"}}],
+            "mark": {"type": "point", "filled": True, "opacity": 1, "cursor": "pointer"},
+            "encoding": {
+                "x": x,
+                "y": y,
+                "color": {**category_color(), "legend": None},  # the legend stands under the overview strip
+                "fillOpacity": {"field": "fill_opacity", "type": "quantitative", "scale": None},
+                "stroke": {"field": "stroke", "type": "nominal", "scale": None},
+                "strokeWidth": {"field": "stroke_width", "type": "quantitative", "scale": None},
+                "size": {"field": "size", "type": "quantitative", "scale": None},
+                "description": {"field": "aria"},
+                "tooltip": [
+                    {"field": "id", "title": "Event"},
+                    {"field": "title", "title": "Title"},
+                    {"field": "when", "title": "Date"},
+                    {"field": "category_label", "title": "Category"},
+                    {"field": "kind", "title": "Kind"},
+                    {"field": "actors", "title": "Actors"},
+                    {"field": "sources", "title": "Source"},
+                ],
+            },
+        }
+    )
+    title_lanes = "side (first actor)" if lanes == "side" else "lever"
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "title": f"Events by {title_lanes}, labelled",
+        "data": {"values": as_records(rows)},
+        "layer": layers,
+        "width": "container",
+        # Streamlit fits the whole chart, title and axis included, into the height: add their room, so
+        # the pixel layout above is not cut off at the bottom.
+        "height": max(height, 60) + 60,
+        "config": {"view": {"stroke": None}},
+    }
+
+
+def overview_strip(events: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp] | None) -> dict:
+    """Every filtered event as a tick on one line; drag across it to choose the window (BRUSH)."""
+    data = pd.DataFrame(
+        {"day": day_text(events["plot_date"]), "category_label": events["category"].map(CATEGORY_LABELS)}
+    )
+    brush: dict = {"name": BRUSH, "select": {"type": "interval", "encodings": ["x"]}}
+    if window is not None:
+        brush["value"] = {"x": [_datetime(window[0]), _datetime(window[1])]}
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "title": "All events: drag across to zoom",
+        "data": {"values": as_records(data)},
+        "params": [brush],
+        "mark": {"type": "tick", "thickness": 2, "size": 18},
+        "encoding": {
+            "x": {
+                "field": "day",
+                "type": "temporal",
+                "title": None,
+                "axis": {"gridColor": "#eeeeee", "format": "%Y", "tickCount": {"interval": "year", "step": 1}},
+            },
+            "color": category_color(legend={"orient": "bottom", "direction": "horizontal", "columns": 4}),
+        },
+        "width": "container",
+        "height": 200,  # the ticks, the axis, the title and the category legend under them
+    }
+
+
+def _datetime(day: pd.Timestamp) -> dict:
+    return {"year": day.year, "month": day.month, "date": day.day}
 
 
 def timeline_counts_chart(events: pd.DataFrame, actors: pd.DataFrame, lanes: str) -> dict:
