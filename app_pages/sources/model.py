@@ -1,0 +1,120 @@
+"""Sources & data, what the page shows: every source, one table's data dictionary, the downloads,
+the data problems and the data version. Pure: no Streamlit. (The methodology text: methodology.md.)"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from chipsmag.filters import Filters, apply_to_events
+from chipsmag.loading import Dataset
+from chipsmag.urlstate import Param
+
+SOURCE_COLUMNS = ["id", "publisher", "original_publisher", "title", "published", "kind", "url", "note"]
+METHODOLOGY = Path(__file__).with_name("methodology.md")
+
+
+@dataclass(frozen=True)
+class Download:
+    """One published table offered as it is on disk."""
+
+    label: str
+    path: Path
+    file_name: str
+    key: str
+    column: int  # of three; a table whose file is missing keeps its place empty
+
+
+@dataclass(frozen=True)
+class Dictionary:
+    """One table's entry in the data dictionary."""
+
+    heading: str  # markdown: title, file and description (from the data package descriptor)
+    fields: pd.DataFrame  # one row per column
+    rules: str  # the table's own rules, "" if none
+
+
+@dataclass(frozen=True)
+class SourcesModel:
+    version_line: str  # markdown
+    sources: pd.DataFrame | None  # None: data/sources.csv did not load
+    kinds: str  # how many sources of each kind
+    dictionary: Dictionary
+    downloads: tuple[Download, ...]  # the files that exist
+    events: pd.DataFrame | None  # the events the filters select; None: events or actors did not load
+    problems: str  # "" when every table loaded
+    issues: pd.DataFrame | None  # one row per problem
+
+
+def params(ds: Dataset, today: dt.date) -> tuple[Param, ...]:
+    """The page's URL parameter: the table the data dictionary describes."""
+    del today
+    return (Param("table", "Table", "one", table_names(ds), page="sources"),)
+
+
+def table_names(ds: Dataset) -> tuple[str, ...]:
+    return tuple(r["name"] for r in ds.descriptor["resources"])
+
+
+def _allowed(constraints: dict) -> str:
+    """A column's allowed values, or its range ('0 to 100')."""
+    return ", ".join(constraints.get("enum", [])) or " to ".join(
+        str(constraints[k]) for k in ("minimum", "maximum") if k in constraints
+    )
+
+
+def dictionary(ds: Dataset, table: str) -> Dictionary:
+    res = ds.resource(table)
+    fields = pd.DataFrame(
+        [
+            {
+                "column": fld["name"],
+                "type": fld["type"],
+                "unit": fld.get("unit", ""),
+                "required": fld.get("constraints", {}).get("required", False),
+                "allowed / range": _allowed(fld.get("constraints", {})),
+                "references": fld.get("x_references", {}).get("resource", ""),
+                "meaning": fld["description"],
+            }
+            for fld in res["schema"]["fields"]
+        ]
+    )
+    rules = ", ".join(c.replace("_", " ") for c in res.get("x_checks") or [])
+    heading = f"**{res['title']}** (`data/{res['path']}`): {res['description']}"
+    return Dictionary(heading, fields, f"Table rules: {rules}" if rules else "")
+
+
+def downloads(ds: Dataset, data_dir: Path) -> tuple[Download, ...]:
+    return tuple(
+        Download(f"{res['title']} ({res['path']})", data_dir / res["path"], res["path"], f"dl_{res['name']}", i % 3)
+        for i, res in enumerate(ds.descriptor["resources"])
+        if (data_dir / res["path"]).exists()
+    )
+
+
+def build(
+    ds: Dataset, filters: Filters, table: str, data_dir: Path, dated_events: Callable[[Dataset], pd.DataFrame]
+) -> SourcesModel:
+    """Everything the page shows; ``dated_events`` gives the events with their plot dates (read
+    only when the events and actors loaded)."""
+    src = ds.tables.get("sources")
+    counts = {} if src is None else src["kind"].value_counts().to_dict()
+    kinds = " · ".join(f"{k.replace('_', ' ')}: {n}" for k, n in counts.items())
+    events = None
+    if "events" in ds.tables and "actors" in ds.tables:
+        events = apply_to_events(dated_events(ds), filters)
+    problems = f"{len(ds.issues)} problem(s) in {', '.join(sorted(ds.broken))}." if ds.issues else ""
+    return SourcesModel(
+        f"Data version **{ds.version}** (content hash of the tables), latest source dated {ds.as_of or 'n/a'}.",
+        None if src is None else src[SOURCE_COLUMNS],
+        kinds,
+        dictionary(ds, table),
+        downloads(ds, data_dir),
+        events,
+        problems,
+        pd.DataFrame([vars(i) for i in ds.issues]) if ds.issues else None,
+    )
