@@ -523,13 +523,41 @@ def report(
     return "\n".join(lines) + "\n"
 
 
+def filter_figures(runs: int) -> dict:
+    """The filter change alone, with where its time goes: a quick loop while working on it."""
+    work = Path(tempfile.mkdtemp(prefix="chipsmag-bench-"))
+    with sync_playwright() as pw, ExitStack() as stack:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        app = stack.enter_context(streamlit_server({}, work))
+        reference = stack.enter_context(streamlit_server({}, work, script="bench/reference_app.py"))
+        for url in (reference, f"{app}/timeline", f"{app}/sources"):
+            load_once(browser, url)  # warm the server's caches
+        ref = measure_filter(browser, reference, "series", "b", runs)
+        timeline = measure_filter(browser, f"{app}/timeline", "category", "Tariff", runs)
+        frame = measure_filter(browser, f"{app}/sources", "category", "Tariff", runs)
+        browser.close()
+    return {
+        "reference": ref,
+        "timeline": timeline,
+        "sources": frame,
+        "ratio": timeline["ms"] / ref["ms"],
+        "frame_ratio": frame["ms"] / ref["ms"],
+    }
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Benchmark the dashboard against a bare Streamlit page.")
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--scales", default="10,100,1000", help="comma-separated multiples of the curated data")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "RESULTS.md")
     parser.add_argument("--report-only", type=Path, metavar="JSON", help="render the report from saved figures")
+    parser.add_argument(
+        "--filter-only", action="store_true", help="measure only the filter change (reference, timeline, sources)"
+    )
     args = parser.parse_args()
+    if args.filter_only:
+        print(json.dumps(filter_figures(args.runs), indent=1))
+        return
     if args.report_only:
         saved = json.loads(args.report_only.read_text())
         saved["scales"] = {int(k): v for k, v in saved["scales"].items()}

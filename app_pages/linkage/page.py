@@ -1,19 +1,30 @@
 """Chips for magnets: the two levers over time, the links between moves, and the tariff steps."""
 
+from functools import partial
+
 import streamlit as st
 
-from app_pages.linkage import charts, sequence
-from chipsmag import metrics
-from chipsmag.filters import apply_dates, apply_to_events, apply_to_links
-from chipsmag.text import format_event_date, md_escape
+from app_pages.linkage import model, sequence
+from chipsmag.text import md_escape
 from components import data, fixed, layout, sources, urlbind
-from components.data import dated_events, require
-from components.frame import Frame
-from components.registry import RELATIONS, param
+from components.data import require
+from components.frame import Frame, bound
+
+
+def _follow_clicks(frame: Frame) -> None:
+    """A click on a move focuses it; a click on an arrowhead opens its link's card (each click once)."""
+    selection = (st.session_state.get("lk_chart") or {}).get("selection", {})
+    for pick, field, key in ((sequence.PICK, "id", "focus"), (sequence.LINK_PICK, "link", "link")):
+        points = selection.get(pick) or []
+        if points and str(points) != st.session_state.get(f"_lk_seen_{key}"):
+            st.session_state[f"_lk_seen_{key}"] = str(points)
+            clicked = str(points[0].get(field)) if isinstance(points[0], dict) else None
+            if clicked in set(frame.param(key).options):
+                st.session_state[key] = clicked
 
 
 def render(frame: Frame) -> None:
-    ds = frame.ds
+    ds, f = frame.ds, frame.filters
     st.title("Chips for magnets")
     st.markdown(
         "Each line runs from a move to the move that answered it; its arrowhead sits near the answer. Colour: the "
@@ -22,98 +33,58 @@ def render(frame: Frame) -> None:
     )
     if not require(ds, "events", "links", "tariffs", "tariff_layers", "sources", "actors"):
         st.stop()
-    t = ds.tables
-    actor_names = data.actor_names(ds)
-    f = frame.filters
 
     # 1. Options.
     c0, c1, c2 = st.columns([1, 3, 2])
-    periods = list(param(ds, "period").options)
-    default_period = periods[-2] if len(periods) > 1 else periods[-1]
-    period = c0.radio(
-        "Period",
-        periods,
-        index=periods.index(default_period),
-        key="period",
-        bind="query-params",
-        help="Open the chart on one year, or on all years.",
+    periods = list(frame.param("period").options)
+    first = model.default_period(periods)
+    help_period = "Open the chart on one year, or on all years."
+    period = bound(
+        c0.radio, frame.param("period"), periods, index=periods.index(first), default=first, help=help_period
     )
-    urlbind.register(param(ds, "period"), period, default_period)
-    relations = c1.multiselect(
-        "Relation", list(RELATIONS), key="relation", bind="query-params", placeholder="All relations"
+    relation = frame.param("relation")
+    relations = bound(c1.multiselect, relation, list(relation.options), default=[], placeholder="All relations")
+    basis = bound(
+        c2.pills, frame.param("basis"), list(frame.param("basis").options), default=[], selection_mode="multi"
     )
-    basis = c2.pills("Basis", ["stated", "inferred"], selection_mode="multi", key="basis", bind="query-params")
-    urlbind.register(param(ds, "relation"), relations, [])
-    urlbind.register(param(ds, "basis"), basis, [])
-    layout.filtered_line(f, actor_names, "events, links and tariff steps")
+    layout.filtered_line(f, frame.actor_names, "events, links and tariff steps")
 
-    events = apply_to_events(dated_events(ds), f)
-    links = apply_to_links(data.hover_links(ds), events["id"])
-    if relations:
-        links = links[links["relation"].isin(relations)]
-    if basis:
-        links = links[links["basis"].isin(basis)]
-    tariffs = apply_dates(t["tariffs"], "effective_date", f)
-
-    # 2. A click on a move focuses it; a click on an arrowhead opens its link's card.
-    selection = (st.session_state.get("lk_chart") or {}).get("selection", {})
-    for pick, field, key in ((sequence.PICK, "id", "focus"), (sequence.LINK_PICK, "link", "link")):
-        points = selection.get(pick) or []
-        if points and str(points) != st.session_state.get(f"_lk_seen_{key}"):
-            st.session_state[f"_lk_seen_{key}"] = str(points)
-            clicked = str(points[0].get(field)) if isinstance(points[0], dict) else None
-            if clicked in set(param(ds, key).options):
-                st.session_state[key] = clicked
-
-    # The moves of the chosen period that take part in a link.
-    in_period = events if period == "all" else events[events["plot_date"].dt.year == int(period)]
-    drawn = apply_to_links(links, in_period["id"])
-    moves = in_period[in_period["id"].isin(set(drawn["from_event"]) | set(drawn["to_event"]))]
-    titles = moves.set_index("id")
-    focus = urlbind.id_select(
+    # 2. The charts read the chosen move and link before their select boxes are drawn (a click sets them).
+    _follow_clicks(frame)
+    focus_param, link_param = frame.param("focus"), frame.param("link")
+    derived = model.Derived(data.dated_events(ds), data.hover_links(ds), fixed.tariff_lines(ds))
+    focus, link = urlbind.chosen_id(focus_param), urlbind.chosen_id(link_param)
+    m = model.build(ds, f, period, relations, basis, focus, link, derived)
+    urlbind.id_select(
         st,
-        param(ds, "focus"),
-        moves.sort_values("plot_date")["id"].tolist(),
-        lambda ids: {i: f"{i} · {titles.at[i, 'title']}" if i in titles.index else i for i in ids},
+        focus_param,
+        m.move_ids,
+        m.move_labels,
         "Focus on a move",
         help="Highlights what the move answered and what answered it, and dims the rest. Or click a move on the chart.",
         what="moves",
     )
-    if focus is not None and focus not in titles.index:
-        focus = None
-    if drawn.empty:
+    if m.sequence is None:
         layout.empty_state("links in this period")
     else:
-        if len(moves) > sequence.MAX_MOVES:
-            keep = moves.sort_values("plot_date").tail(sequence.MAX_MOVES)
+        if m.hidden_moves:
             st.caption(
-                f"{len(moves):,} linked moves match: the chart draws the {sequence.MAX_MOVES} most recent. Pick a year "
-                "or narrow the filters to see the others."
+                f"{len(m.moves):,} linked moves match: the chart draws the {sequence.MAX_MOVES} most recent. Pick a "
+                "year or narrow the filters to see the others."
             )
-            moves, drawn = keep, apply_to_links(drawn, keep["id"])
-        countries = dict(zip(t["actors"]["id"], t["actors"]["country"], strict=True))
-        spec = sequence.sequence_chart(moves, drawn, countries, fixed.tariff_lines(ds), focus)
-        st.vega_lite_chart(spec, key="lk_chart", on_select="rerun")
+        st.vega_lite_chart(m.sequence, key="lk_chart", on_select="rerun")
         st.caption(
             "Time runs down; one row per move: US moves on the left, China's on the right, tariffs and deals in the "
-            "middle. Arrows run from a move to its answer (colour: relation; dashed: inferred). Edge strips: each side's "
-            "headline additional tariff on all goods of the other, written where it changed. Click a move to focus it: "
-            "what it answered and what answered it stay, the rest dims."
+            "middle. Arrows run from a move to its answer (colour: relation; dashed: inferred). Edge strips: each "
+            "side's headline additional tariff on all goods of the other, written where it changed. Click a move to "
+            "focus it: what it answered and what answered it stay, the rest dims."
         )
-        sources.caption(ds, metrics.sources_of(drawn), "Each link's evidence: hover its line, or open its card below.")
-    if not tariffs.empty:
-        lines = apply_dates(fixed.tariff_lines(ds), "day", f)  # summed over every row, then filtered
-        domain = charts.linkage_domain(events, period)
-        end = ds.coverage.curated_to.isoformat() if ds.coverage and ds.coverage.curated_to else None
-        lo, hi = domain
-        tariff_moves = events[
-            (events["category"] == "tariff") & (events["plot_date"] >= lo) & (events["plot_date"] <= hi)
-        ]
-        spec = charts.tariff_chart(lines, tariffs, t["tariff_layers"], domain, end, tariff_moves)
-        st.vega_lite_chart(spec, key="lk_tariffs")
+        sources.caption(ds, m.sequence_sources, "Each link's evidence: hover its line, or open its card below.")
+    if m.tariffs is not None:
+        st.vega_lite_chart(m.tariffs, key="lk_tariffs")
         sources.caption(
             ds,
-            metrics.sources_of(tariffs),
+            m.tariff_sources,
             "Headline statutory rates, not trade-weighted averages. Thick lines: each side's additional rate on all "
             "goods of the other, the sum of its general layers (IEEPA fentanyl and reciprocal, then the Section 122 "
             "surcharge on all countries). Dashed: layers on named products (Section 301 magnets and graphite, Section "
@@ -127,49 +98,25 @@ def render(frame: Frame) -> None:
     # 3. Link card.
     left, right = st.columns([2, 3])
     with left:
-        ev = t["events"].set_index("id")
-        link_by_id = t["links"].set_index("id")
-
-        def link_labels(ids: list[str]) -> dict[str, str]:
-            rows = link_by_id.loc[ids]
-            return {
-                i: f"{i} · {a} → {b} · {r}"
-                for i, a, b, r in zip(ids, rows["from_event"], rows["to_event"], rows["relation"], strict=True)
-            }
-
-        chosen = urlbind.id_select(
-            st,
-            param(ds, "link"),
-            links["id"].tolist(),
-            link_labels,
-            "Link card",
-            help="Pick a link to read its evidence.",
-            what="links",
-        )
-        if chosen:
-            link = link_by_id.loc[chosen]
+        labels = partial(model.link_labels, ds.tables["links"])
+        help_link = "Pick a link to read its evidence."
+        urlbind.id_select(st, link_param, m.link_ids, labels, "Link card", help=help_link, what="links")
+        if (card := m.card) is not None:
             with st.container(border=True, key="link_card"):
-                a, b = ev.loc[link["from_event"]], ev.loc[link["to_event"]]
-                st.markdown(f"**{md_escape(link['relation'].capitalize())}** ({md_escape(link['basis'])})")
+                st.markdown(f"**{md_escape(card.relation.capitalize())}** ({md_escape(card.basis)})")
                 st.markdown(
-                    f"From **{md_escape(a['title'])}** ({md_escape(format_event_date(a['date'], a['date_precision']))})  \n"
-                    f"to **{md_escape(b['title'])}** ({md_escape(format_event_date(b['date'], b['date_precision']))})"
+                    f"From **{md_escape(card.from_title)}** ({md_escape(card.from_when)})  \n"
+                    f"to **{md_escape(card.to_title)}** ({md_escape(card.to_when)})"
                 )
-                st.markdown(f"> {md_escape(link['evidence'])}")
-                sources.caption(ds, link["source_ids"].split(";"))
+                st.markdown(f"> {md_escape(card.evidence)}")
+                sources.caption(ds, list(card.source_ids))
         else:
             st.caption("Click an arrowhead on the chart, or pick a link above.")
     with right:
-        if not links.empty:
-            st.vega_lite_chart(charts.lever_pairs_chart(links, t["events"]), key="lk_pairs")
-            sources.caption(ds, metrics.sources_of(links), "Counted from the links shown (filters apply).")
+        if m.pairs is not None:
+            st.vega_lite_chart(m.pairs, key="lk_pairs")
+            sources.caption(ds, m.link_sources, "Counted from the links shown (filters apply).")
 
-    st.markdown(f"**{len(links)} of {len(t['links'])} links**")
-    st.dataframe(
-        layout.table_rows(
-            links[["id", "from_event", "to_event", "relation", "basis", "evidence", "source_ids"]], "links"
-        ),
-        hide_index=True,
-        key="lk_table",
-    )
-    layout.download(links, "links_filtered", "Download these links (CSV)", "lk_dl")
+    st.markdown(f"**{len(m.links)} of {m.total_links} links**")
+    st.dataframe(layout.table_rows(m.table, "links"), hide_index=True, key="lk_table")
+    layout.download(m.links, "links_filtered", "Download these links (CSV)", "lk_dl")
