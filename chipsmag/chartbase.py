@@ -9,6 +9,7 @@ Events on a time series are drawn by one helper (``event_marks``), alike on ever
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 from collections.abc import Sequence
@@ -262,8 +263,26 @@ def vl_spec(title: str, layers: list[dict], data: pd.DataFrame, **extra) -> dict
 NARROW, WIDE = set("iljtfrI.,:;'!|()[] "), set("MWmw@%")
 
 
+@functools.cache
+def char_em(c: str) -> float:
+    """A character's width in ems: capitals and digits 0.7, m/w 0.92, i/l/punctuation 0.3, others 0.6."""
+    return 0.3 if c in NARROW else 0.92 if c in WIDE else 0.7 if c.isupper() or c.isdigit() else 0.6
+
+
 def text_width(text: str, size: float = 11) -> float:
-    """A text's width in pixels, estimated per character (capitals and m/w wide, i/l/punctuation
-    narrow): an upper bound for the dashboard's sans-serif type."""
-    em = sum(0.3 if c in NARROW else 0.92 if c in WIDE else 0.7 if c.isupper() or c.isdigit() else 0.6 for c in text)
-    return em * size
+    """A text's width in pixels, estimated per character (``char_em``): an upper bound for the
+    dashboard's sans-serif type."""
+    return sum(map(char_em, text)) * size
+
+
+def fit_text(text: str, px: float, size: float = 11) -> str:
+    """``text`` whole if it fits in ``px``, else its longest start that fits with an ellipsis."""
+    ems = list(map(char_em, text))
+    if sum(ems) * size <= px:
+        return text
+    room = px / size - char_em("…")
+    used, end = 0.0, 0
+    while end < len(ems) and used + ems[end] <= room:
+        used += ems[end]
+        end += 1
+    return text[:end].rstrip() + "…"

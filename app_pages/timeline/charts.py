@@ -21,6 +21,7 @@ from chipsmag.chartbase import (
     as_records,
     category_color,
     day_text,
+    fit_text,
     lane_of,
     lane_y,
     text_width,
@@ -45,11 +46,7 @@ BRUSH = "tl_brush"  # the overview strip's interval selection
 
 
 def _fit(text: str) -> str:
-    if text_width(text, FONT) <= LABEL_PX:
-        return text
-    while text and text_width(text + "…", FONT) > LABEL_PX:
-        text = text[:-1]
-    return text.rstrip() + "…"
+    return fit_text(text, LABEL_PX, FONT)
 
 
 DESKTOP_PLOT = 1100  # px: where marker rows are worked out
@@ -134,22 +131,18 @@ def labelled_chart(
     """Events of the window in lanes, labelled; a click on a marker selects the event (TIMELINE_PICK)."""
     markers, labels, bands, height = layout(events, window, lanes, actors)
     ev = events.set_index("id")
+    sub = ev.loc[markers["id"]] if len(markers) else ev.iloc[0:0]  # the markers' events, looked up once
     rows = markers.assign(
-        day=day_text(ev.loc[markers["id"], "plot_date"]) if len(markers) else [],
-        title=ev.loc[markers["id"], "title"].tolist() if len(markers) else [],
-        when=[
-            format_event_date(d, p)
-            for d, p in zip(ev.loc[markers["id"], "date"], ev.loc[markers["id"], "date_precision"], strict=True)
-        ]
-        if len(markers)
-        else [],
-        category_label=ev.loc[markers["id"], "category"].map(CATEGORY_LABELS).tolist() if len(markers) else [],
-        actors=ev.loc[markers["id"], "actor_list"].tolist() if len(markers) else [],
-        sources=ev.loc[markers["id"], "source_list"].tolist() if len(markers) else [],
-        kind=["context only" if c else "move" for c in ev.loc[markers["id"], "context_only"]] if len(markers) else [],
+        day=day_text(sub["plot_date"]) if len(markers) else [],
+        title=sub["title"].tolist(),
+        when=[format_event_date(d, p) for d, p in zip(sub["date"], sub["date_precision"], strict=True)],
+        category_label=sub["category"].map(CATEGORY_LABELS).tolist(),
+        actors=sub["actor_list"].tolist(),
+        sources=sub["source_list"].tolist(),
+        kind=["context only" if c else "move" for c in sub["context_only"]],
     )
     if len(rows):
-        colors = ev.loc[rows["id"], "category"].map(CATEGORY_COLORS).tolist()
+        colors = sub["category"].map(CATEGORY_COLORS).tolist()
         rows["fill_opacity"] = [0.0 if k == "context only" else 1.0 for k in rows["kind"]]
         rows["stroke"] = ["#222222" if i == selected else c for i, c in zip(rows["id"], colors, strict=True)]
         rows["stroke_width"] = [3.0 if i == selected else 1.5 for i in rows["id"]]
