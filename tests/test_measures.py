@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pandas as pd
@@ -9,7 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from app_pages.measures import charts as measures_charts
+from app_pages.measures import model as page_model
 from chipsmag import measures
+from chipsmag.filters import Filters, date_bounds, with_plot_dates
 
 MEASURES = pd.DataFrame(
     {
@@ -132,6 +135,64 @@ def test_a_state_overtaken_before_its_scheduled_end_says_so():
     assert ends.at["C", "status"] == "overtaken: struck down from 2026-02-24"
 
 
+# The page's model, on the frozen 2025 fixture (whose measures are made for it).
+
+
+def page_on(record, day: str, side: str | None = None, **narrowed) -> page_model.MeasuresModel:
+    everything = Filters(*date_bounds(with_plot_dates(record.tables["events"]), record.coverage.searched_to))
+    f = dataclasses.replace(everything, **narrowed)
+    names = dict(zip(record.tables["actors"]["id"], record.tables["actors"]["name"], strict=True))
+    return page_model.build(record, f, dt.date.fromisoformat(day), side, dt.date(2026, 11, 30), names)
+
+
+def test_a_passed_end_after_the_coverage_shows_as_outcome_not_recorded(record):
+    m = page_on(record, "2026-11-29")
+    assert m.after_coverage.startswith("29 Nov 2026 is after the coverage end (8 Dec 2025)")
+    china = next(block for block in m.sides if block.title == "**China**")
+    assert any(
+        group.startswith("*Outcome not recorded* (1)")
+        and "(M01): its scheduled end on 27 Nov 2026 passed; outcome not recorded" in group
+        for group in china.groups
+    )
+    assert m.card("M01").states.endswith("- 27 Nov 2026, **Outcome not recorded**")  # the card lists it too
+    assert "(M01), suspended: *passed, outcome not recorded*" in m.ends
+    assert not page_on(record, "2025-12-08").after_coverage  # the coverage end itself is covered
+
+
+def test_the_card_lists_the_states_with_their_events(record):
+    card = page_on(record, "2025-12-08").card("M01")
+    assert card.title == "Ban on gallium/germanium/antimony exports to the US"
+    assert "- 3 Dec 2024, **In force**: **E19** China bans gallium/germanium/antimony exports to the US" in card.states
+    assert "- 9 Nov 2025, **Suspended**, scheduled to end 27 Nov 2026: **E56**" in card.states
+    assert "issued by China MOFCOM" in card.facts and card.sources
+    assert page_on(record, "2025-12-08").card(None) is None
+
+
+def test_the_side_and_the_filters_choose_the_measures(record):
+    both = page_on(record, "2025-12-08")
+    assert [b.title for b in both.sides] == ["**United States**", "**China**"]
+    assert [code for code, _spec in both.stacks] == ["US", "CN"]
+    china = page_on(record, "2025-12-08", "China")
+    assert set(china.ids) == set(record.tables["measures"].query("side == 'CN'")["id"])
+    assert [b.title for b in china.sides] == ["**China**"] and [c for c, _ in china.stacks] == ["CN"]
+    assert {r["measure"] for r in china.lives_chart("M01")["data"]["values"]} == set(china.ids)
+    chips = page_on(record, "2025-12-08", levers=("chips",))
+    assert set(chips.ids) == set(record.tables["measures"].query("lever == 'chips'")["id"])
+    assert chips.download["id"].tolist() == chips.now["id"].tolist() and "days_left" in chips.download
+    assert chips.labels(["M03"]) == {"M03": "M03 · H20 licence requirement"}
+    before = page_on(record, "2024-01-01")
+    assert not before.sides and before.heading == "On 1 Jan 2024"
+
+
+def test_the_page_parameters_are_the_registrys(record):
+    from components.registry import _page_params
+
+    today = dt.date(2026, 11, 30)
+    declared = tuple(p for p in _page_params(record.version, today, record) if p.page == "measures")
+    assert page_model.params(record, today) == declared
+    assert page_model.params(record, today)[0].bounds == (dt.date(2024, 12, 3), today)
+
+
 # The page, in AppTest (on the frozen 2025 fixture, whose measures are made for it).
 
 
@@ -167,21 +228,3 @@ def test_a_date_that_is_not_a_date_and_an_unknown_measure_are_dropped_with_notic
     assert "Date: 'soon' is not a date in the form YYYY-MM-DD; the default was used." in body
     assert "Measure: 'M999' not recognised and dropped." in body
     assert at.date_input(key="on").value == record.coverage.curated_to
-
-
-def test_a_passed_end_after_the_coverage_shows_as_outcome_not_recorded(on_record):
-    from support.apptest import open_page, texts
-
-    at = open_page("measures", on="2026-11-29", measure="M01")
-    body = texts(at)
-    assert "is after the coverage end" in body
-    assert "its scheduled end on 27 Nov 2026 passed; outcome not recorded" in body
-    assert "Outcome not recorded" in body  # the card lists the derived state too
-
-
-def test_the_card_lists_the_states_with_their_events(on_record):
-    from support.apptest import open_page, texts
-
-    body = texts(open_page("measures", measure="M01"))
-    assert "3 Dec 2024, **In force**: **E19** China bans gallium/germanium/antimony exports to the US" in body
-    assert "9 Nov 2025, **Suspended**, scheduled to end 27 Nov 2026: **E56**" in body
