@@ -20,7 +20,11 @@ import vl_convert as vlc
 from app_pages.linkage import charts, model, sequence
 from app_pages.linkage import sequence_layout as seq_layout
 from chipsmag import chartbase, hovers, metrics
-from chipsmag.filters import Filters, apply_to_links, with_plot_dates
+from chipsmag.filters import (
+    Filters,
+    apply_to_links,
+    with_plot_dates,
+)
 from support.apptest import open_page, share_link, texts, vega_values
 
 WIDTHS = (1400 - 60, 390 - 32)  # the chart's width in a 1400 px window and on a 390 px phone
@@ -309,3 +313,35 @@ def test_linkage_link_card_from_the_url(on_record):
     assert at.selectbox(key="link").value == "L17"
     assert at.radio(key="period").value == "2025"  # the default period stays out of the link
     assert share_link(at) == "http://localhost:8501/linkage?link=L17"
+
+
+def test_tariff_lines_sum_the_general_layers_and_stop_at_an_unknown_outcome():
+    layers = pd.DataFrame(
+        {
+            "id": ["a", "b", "p", "c"],
+            "side": ["US", "US", "US", "CN"],
+            "scope": ["general", "general", "product_lines", "general"],
+            "authority": ["x"] * 4,
+            "name": ["A", "B", "P", "C"],
+            "description": ["d"] * 4,
+        }
+    )
+    rows = [
+        ("a", "2025-01-01", 10.0, "in_force"),
+        ("b", "2025-02-01", 5.0, "in_force"),
+        ("p", "2025-02-15", 25.0, "in_force"),
+        ("b", "2025-03-01", 50.0, "threatened"),
+        ("a", "2025-04-01", 0.0, "in_force"),
+        ("b", "2025-05-01", None, "lapse_scheduled"),
+        ("c", "2025-01-10", 10.0, "in_force"),
+    ]
+    tariffs = pd.DataFrame(rows, columns=["layer", "effective_date", "rate_pct", "status"]).assign(
+        computed=False, trigger="t", note="", event_ids="", source_ids="s"
+    )
+    lines = metrics.tariff_lines(tariffs, layers)
+    us = lines[lines["side"] == "US"].set_index("day")
+    assert us["rate"].iloc[:3].tolist() == [10, 15, 5]  # the product line and the threat are never summed
+    assert us.at["2025-02-01", "components"] == "A 10% + B 5%"
+    assert bool(us.at["2025-05-01", "unknown"]) and pd.isna(us.at["2025-05-01", "rate"])
+    state = metrics.tariffs_in_force(tariffs, layers, "2025-06-01").set_index("layer")
+    assert state.at["b", "status"] == "lapse_scheduled" and state.at["p", "rate_pct"] == 25

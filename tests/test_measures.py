@@ -214,7 +214,7 @@ def test_a_date_outside_the_record_is_clamped_with_a_notice(on_record):
     from support.apptest import open_page, texts
 
     at = open_page("measures", on="2010-01-01")
-    assert "Date: 2010-01-01 is outside 2024-12-03 to" in texts(at)
+    assert "On date: 2010-01-01 is outside 2024-12-03 to" in texts(at)
     assert at.date_input(key="on").value.isoformat() == "2024-12-03"
     later = open_page("measures", on="2099-01-01")
     assert "2099-01-01 is outside" in texts(later) and not later.exception
@@ -225,6 +225,6 @@ def test_a_date_that_is_not_a_date_and_an_unknown_measure_are_dropped_with_notic
 
     at = open_page("measures", on="soon", measure="M999")
     body = texts(at)
-    assert "Date: 'soon' is not a date in the form YYYY-MM-DD; the default was used." in body
+    assert "On date: 'soon' is not a date in the form YYYY-MM-DD; the default was used." in body
     assert "Measure: 'M999' not recognised and dropped." in body
     assert at.date_input(key="on").value == record.coverage.curated_to

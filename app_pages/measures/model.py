@@ -87,7 +87,7 @@ def params(ds: Dataset, today: dt.date) -> tuple[Param, ...]:
     """The page's URL parameters: the date (from the first recorded state to today), the side, the measure."""
     table = ds.tables.get("measures")
     return (
-        Param("on", "Date", "date", page="measures", bounds=state_bounds(ds, today)),
+        Param("on", "On date", "date", page="measures", bounds=state_bounds(ds, today)),
         Param("side", "Side", "one", ("US", "China"), page="measures"),
         Param("measure", "Measure", "one", tuple(table["id"]) if table is not None else (), page="measures"),
     )

@@ -68,7 +68,7 @@ class OverviewModel:
 def params(ds: Dataset, today: dt.date) -> tuple[Param, ...]:
     """The page's URL parameter: the year of the chain of moves."""
     del today  # the chain's years depend on the data alone
-    return (Param("chain", "Chain period", "one", chain_years(ds), page="overview"),)
+    return (Param("chain", "Chain of moves in", "one", chain_years(ds), page="overview"),)
 
 
 def chain_years(ds: Dataset) -> tuple[str, ...]:

@@ -8,6 +8,10 @@ from urllib.parse import parse_qs
 import pytest
 
 from chipsmag.urlstate import Param, encode_query, review_query, share_url
+from support.apptest import (
+    open_page,
+    texts,
+)
 
 BOUNDS = (dt.date(2018, 7, 1), dt.date(2025, 12, 8))
 PARAMS = [
@@ -102,3 +106,21 @@ def test_numbers_outside_their_limits(value, notice):
 def test_numbers_encode_compactly():
     assert encode_query({"s_fee": 25.0}, NUMBER, {"s_fee": 15.0}) == "s_fee=25"
     assert encode_query({"s_fee": 15.0}, NUMBER, {"s_fee": 15.0}) == ""
+
+
+def test_unknown_url_values_get_a_notice_and_the_page_still_renders():
+    at = open_page("timeline", actor=["Nvidia", "<script>alert(1)</script>"], foo="bar", lanes="diagonal")
+    assert not at.exception
+    notice = next(w.value for w in at.warning if "Parts of this link were not used" in w.value)
+    assert "Actors\\: '\\<script\\>alert\\(1\\)\\</script\\>' not recognised and dropped" in notice  # as escaped
+    assert "Unknown link parameter 'foo' was ignored" in notice
+    assert "Lanes\\: 'diagonal' not recognised and dropped" in notice
+    assert at.multiselect(key="actor").value == ["nvidia"]
+    assert at.radio(key="lanes").value == "lever"
+
+
+def test_reversed_date_range_is_swapped():
+    at = open_page("timeline", dates=["2025-06-30", "2025-01-01"])
+    assert any("end first" in w.value for w in at.warning)
+    assert "filtered: 2025-01-01 to 2025-06-30" in texts(at)
+    assert at.date_input(key="dates").value == (dt.date(2025, 1, 1), dt.date(2025, 6, 30))

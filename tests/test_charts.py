@@ -1,0 +1,73 @@
+"""Every chart of every page: a valid Vega-Lite spec, a source line under it, titles that fit a phone."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import altair as alt
+import jsonschema
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from app_pages.supply import charts as supply_charts
+from chipsmag import chartbase, metrics
+from support.apptest import (
+    PAGES as PAGES_ALL,
+)
+from support.apptest import (
+    open_page,
+    plotly_specs,
+    vega_specs,
+)
+
+
+@pytest.mark.parametrize(
+    ("page", "query"),
+    [(p, {}) for p in PAGES_ALL if p != "sources"]  # the pages that draw charts
+    + [("supply", {"usgs": "reserves", "dates": ["2025-05-01", "2025-08-31"]}), ("revenue", {"show": "Claims"})]
+    + [("timeline", {"lanes": "side", "event": "E28"}), ("linkage", {"period": "all", "link": "L17"})],
+)
+def test_every_vega_lite_spec_passes_the_vega_lite_schema(page, query, vega_lite_schema):
+    """Vega-Lite specs are written as plain dicts; each one a page draws is checked against the
+    schema of the Vega-Lite version Altair ships (a misspelt property fails here, not in a browser)."""
+    specs = vega_specs(open_page(page, **query))
+    assert specs
+    for spec in specs:
+        # Streamlit sends a single view's rows apart from its spec; the spec then names no data.
+        spec = {"data": {"name": "rows"}, **spec}
+        errors = sorted(vega_lite_schema.iter_errors(spec), key=str)
+        assert not errors, [f"{list(e.absolute_path)}: {e.message[:200]}" for e in errors[:5]]
+
+
+@pytest.mark.parametrize("page", [p for p in PAGES_ALL if p != "sources"])
+def test_every_chart_has_a_source_line(page):
+    at = open_page(page)
+    n_sources = sum("Sources:" in c.value for c in at.caption) + sum("Sources:" in e.label for e in at.expander)
+    assert n_sources >= len(plotly_specs(at)) + len(vega_specs(at)) - 1  # the HHI shares the stage chart's line
+
+
+@given(st.lists(st.text(alphabet="abcdefghij,:()", min_size=1, max_size=20), min_size=1, max_size=15))
+def test_long_chart_titles_break_into_phone_width_lines_and_lose_nothing(words):
+    title = " ".join(words)
+    lines = chartbase.title_lines(title)
+    assert " ".join(lines) == title
+    assert all(len(line) <= chartbase.TITLE_LINE or " " not in line for line in lines)
+
+
+def test_long_chart_titles_are_broken_for_phones(record):
+    assert chartbase.vega_title("Events by side (first actor), coloured by category") == {
+        "text": ["Events by side (first actor),", "coloured by category"]
+    }
+    usgs = supply_charts.usgs_country_chart(metrics.usgs_tonnages(record.tables["supply"], "mining"), "mining")
+    assert usgs["title"] == {"text": ["Rare-earth mine production by country", "(USGS MCS 2025)"]}
+    assert chartbase.vega_title("Rare-earth reserves by country (USGS MCS 2025)") == (
+        "Rare-earth reserves by country (USGS MCS 2025)"  # short enough: stays one string
+    )
+
+
+@pytest.fixture(scope="module")
+def vega_lite_schema():
+    path = Path(alt.__file__).parent / "vegalite" / "v6" / "schema" / "vega-lite-schema.json"
+    return jsonschema.Draft7Validator(json.loads(path.read_text(encoding="utf-8")))

@@ -1,0 +1,82 @@
+"""The frame around every page (AppTest): each page renders with its charts and no exception; a table
+that did not load, or holds bad values, is an in-page error naming the file, line and column while the
+pages that do not need it keep working; the coverage line; the share box."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from support.apptest import (
+    PAGES as PAGES_ALL,
+)
+from support.apptest import (
+    charts_of,
+    open_page,
+    plotly_specs,
+    share_link,
+    unescape,
+    vega_specs,
+)
+
+CHARTS = {"overview": 1, "measures": 3, "timeline": 2, "revenue": 2, "supply": 5, "linkage": 3, "sources": 0}
+
+
+@pytest.mark.parametrize("page", list(PAGES_ALL))
+def test_page_renders_its_charts_without_exception(page):
+    at = open_page(page)
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert plotly_specs(at) == []  # every chart is a Vega-Lite spec
+    assert len(vega_specs(at)) == CHARTS[page]
+
+
+def test_share_box_holds_the_current_view():
+    at = open_page("timeline", lever="Chips", lanes="side")
+    assert share_link(at) == "http://localhost:8501/timeline?lever=Chips&lanes=side"
+    assert share_link(open_page("overview")) == "http://localhost:8501/"
+
+
+def test_a_broken_table_is_an_in_page_error_naming_the_file(data_copy, monkeypatch):
+    monkeypatch.setenv("CHIPSMAG_DATA_DIR", str(data_copy("magnet_exports", lambda b: b"")))
+    at = open_page("supply")
+    assert not at.exception
+    message = unescape(at.error[0].value)
+    assert "This view cannot be shown: data/magnet_exports.csv has 1 problem(s)." in message
+    assert "data/magnet_exports.csv: file is empty: expected a header line" in message
+
+
+def test_pages_that_do_not_need_the_broken_table_keep_working(data_copy, monkeypatch):
+    monkeypatch.setenv("CHIPSMAG_DATA_DIR", str(data_copy("magnet_exports", lambda b: b"")))
+    for page in ("timeline", "linkage", "revenue"):
+        at = open_page(page)
+        assert not at.exception and not at.error, page
+        assert charts_of(at), page
+    sources = open_page("sources")
+    assert any("problem(s) in magnet_exports" in e.value for e in sources.error)
+
+
+def test_bad_values_in_a_table_name_line_and_column_in_page(data_copy, monkeypatch):
+    data_dir = data_copy("revenue", lambda b: b.replace(b",17108,", b",17k,", 1))
+    monkeypatch.setenv("CHIPSMAG_DATA_DIR", str(data_dir))
+    at = open_page("revenue")
+    assert not at.exception
+    assert "data/revenue.csv, line 26, column 'value_usd_m': '17k': expected a number" in unescape(at.error[0].value)
+
+
+def test_coverage_line_says_what_is_not_yet_in_the_data():
+    from chipsmag.coverage import coverage_line
+    from chipsmag.loading import Coverage
+
+    cov = Coverage(dt.date(2026, 6, 22), dt.date(2026, 11, 29))
+    assert coverage_line(cov, dt.date(2026, 6, 1)) == "Events curated to 22 Jun 2026."
+    later = coverage_line(cov, dt.date(2026, 11, 29))
+    assert later.startswith("Events curated to 22 Jun 2026. Sources searched to 29 Nov 2026 were nearly silent")
+    assert later.endswith("later events are not yet in the data.")
+    same = Coverage(dt.date(2026, 6, 22), dt.date(2026, 6, 22))
+    assert (
+        coverage_line(same, dt.date(2026, 7, 1))
+        == "Events curated to 22 Jun 2026. Later events are not yet in the data."
+    )
+    assert "not stated" in coverage_line(None, dt.date(2026, 7, 1))
