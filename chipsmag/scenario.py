@@ -10,12 +10,14 @@ For quarter i of the horizon (Q1 FY2026 .. Q4 FY2027), in USD billions:
     net_i         = free_i + sold_i - fee_i
     at_risk_i     = serviceable_i - net_i
 
-Each default is read from a sourced figure in data/; ``DEFAULT_NOTES`` gives the derivation.
+Each default is read from a sourced figure in data/; its ``Input`` in ``INPUTS`` gives the derivation, the
+slider's limits and format, the link's key and the uncertainty band.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Literal
 
 import pandas as pd
 
@@ -37,46 +39,130 @@ DISCOURAGED_FROM = "Q3 FY2026"
 
 
 @dataclass(frozen=True)
+class Input:
+    """One input of the model: what the slider, the link, the range and the tornado read of it."""
+
+    name: str  # its field in Assumptions
+    label: str  # the slider's label; the name the link's notices, the tornado and the page give it
+    key: str  # the query parameter and the widget's key
+    default: float | str  # sourced or computed: ``note`` says how
+    band: tuple[float, float]  # (pessimistic, optimistic) move for the range and the tornado, in ``band_unit``
+    note: str  # where the default comes from (the slider's help)
+    limits: tuple[float, float, float] | None = None  # (minimum, maximum, step); None: a quarter of QUARTERS
+    format: str | None = None  # the slider's number format
+    band_unit: Literal["points", "times", "quarters"] = "points"
+
+    @property
+    def band_text(self) -> str:
+        down, up = self.band
+        if self.band_unit == "quarters":
+            return "one quarter later / earlier" if self.band == (1, -1) else f"{down:+g} / {up:+g} quarters"
+        if self.band_unit == "times":
+            return f"×{down:g} / ×{up:g}"
+        return f"{down:+g} / {up:+g} points"
+
+
+INPUTS = (
+    Input(
+        name="market_usd_b",
+        label="China market size",
+        key="s_market",
+        default=50.0,
+        band=(0.8, 1.2),
+        note="About $50B a year: Jensen Huang, 2025-05-06 (CNBC), 2025-05-19 (Stratechery), 2025-05-28 "
+        "(Q1 FY2026 call), 2025-08-27 (claims C04, C07, C11, C16).",
+        limits=(0.0, 150.0, 1.0),
+        format="$%.0fB a year",
+        band_unit="times",
+    ),
+    Input(
+        name="serviceable_pct",
+        label="Share export-compliant parts can serve",
+        key="s_share",
+        default=56.8,
+        band=(-15.0, 15.0),
+        note="56.8%, computed: Q1 FY2026 H20 demand of $4.6B sold plus $2.5B that could not ship "
+        "(C12, C09), times 4 quarters, over the $50B market: (4.6 + 2.5) x 4 / 50.",
+        limits=(0.0, 100.0, 0.1),
+        format="%.1f%%",
+    ),
+    Input(
+        name="licence_pct",
+        label="Licence probability",
+        key="s_licence",
+        default=100.0,
+        band=(-25.0, 25.0),
+        note="100% from the licence start: licences began 2025-08-08 with assurances they would be granted (E42, E46).",
+        limits=(0.0, 100.0, 1.0),
+        format="%.0f%%",
+    ),
+    Input(
+        name="licence_start",
+        label="Licence start",
+        key="s_start",
+        default="Q3 FY2026",
+        band=(1, -1),  # one quarter later / earlier
+        note="The first quarter licensed sales can ship. Q3 FY2026: H20 licences began 2025-08-08 (E46).",
+        band_unit="quarters",
+    ),
+    Input(
+        name="fee_pct",
+        label="Fee to the US government",
+        key="s_fee",
+        default=15.0,
+        band=(10.0, -10.0),
+        note="15% of China revenue from H20/MI308 sales paid to the US government (C14); 25% for H200 (C19).",
+        limits=(0.0, 50.0, 1.0),
+        format="%.0f%%",
+    ),
+    Input(
+        name="uptake_pct",
+        label="Uptake when Beijing discourages",
+        key="s_uptake",
+        default=0.7,
+        band=(-10.0, 10.0),
+        note="0.7%, computed: Q3 FY2026 H20 sales of about $50M (C18) over the $7.1B a quarter that Q1 "
+        "demand implies. Calibrated on Q3 FY2026, so that quarter is not an out-of-sample test.",
+        limits=(0.0, 100.0, 0.1),
+        format="%.1f%%",
+    ),
+    Input(
+        name="substitution_pct",
+        label="Substitution by domestic chips",
+        key="s_subst",
+        default=0.0,
+        band=(10.0, -10.0),
+        note="No sourced estimate of substitution by domestic chips exists in the data: 0 by default.",
+        limits=(0.0, 50.0, 1.0),
+        format="%.0f%% a year",
+    ),
+)
+SLIDERS = tuple(i for i in INPUTS if i.limits)  # the numbers; licence_start picks one of QUARTERS
+
+
+@dataclass(frozen=True)
 class Assumptions:
-    """Inputs, in the units of the sliders (percentages as 0-100)."""
+    """Inputs, in the units of the sliders (percentages as 0-100); one field per entry of INPUTS."""
 
-    market_usd_b: float = 50.0
-    serviceable_pct: float = 56.8
-    licence_pct: float = 100.0
-    licence_start: str = "Q3 FY2026"
-    fee_pct: float = 15.0
-    uptake_pct: float = 0.7
-    substitution_pct: float = 0.0
+    market_usd_b: float
+    serviceable_pct: float
+    licence_pct: float
+    licence_start: str
+    fee_pct: float
+    uptake_pct: float
+    substitution_pct: float
 
 
-LIMITS = {  # input: (minimum, maximum, step)
-    "market_usd_b": (0.0, 150.0, 1.0),
-    "serviceable_pct": (0.0, 100.0, 0.1),
-    "licence_pct": (0.0, 100.0, 1.0),
-    "fee_pct": (0.0, 50.0, 1.0),
-    "uptake_pct": (0.0, 100.0, 0.1),
-    "substitution_pct": (0.0, 50.0, 1.0),
-}
-
-DEFAULT_NOTES = {
-    "market_usd_b": "About $50B a year: Jensen Huang, 2025-05-06 (CNBC), 2025-05-19 (Stratechery), 2025-05-28 "
-    "(Q1 FY2026 call), 2025-08-27 (claims C04, C07, C11, C16).",
-    "serviceable_pct": "56.8%, computed: Q1 FY2026 H20 demand of $4.6B sold plus $2.5B that could not ship "
-    "(C12, C09), times 4 quarters, over the $50B market: (4.6 + 2.5) x 4 / 50.",
-    "licence_pct": "100% from the licence start: licences began 2025-08-08 with assurances they would be granted "
-    "(E42, E46).",
-    "licence_start": "Q3 FY2026: H20 licences began 2025-08-08 (E46).",
-    "fee_pct": "15% of China revenue from H20/MI308 sales paid to the US government (C14); 25% for H200 (C19).",
-    "uptake_pct": "0.7%, computed: Q3 FY2026 H20 sales of about $50M (C18) over the $7.1B a quarter that Q1 "
-    "demand implies. Calibrated on Q3 FY2026, so that quarter is not an out-of-sample test.",
-    "substitution_pct": "No sourced estimate of substitution by domestic chips exists in the data: 0 by default.",
-}
+DEFAULTS = Assumptions(**{i.name: i.default for i in INPUTS})
+# Read by components/registry.py (the link's parameters) until it reads app_pages.revenue.model.params.
+LABELS = {i.name: i.label for i in INPUTS}
+LIMITS = {i.name: i.limits for i in SLIDERS}
 
 PRESETS = {
-    "April 2025 ban persists": replace(Assumptions(), licence_pct=0.0),
-    "July 2025 resumption, 15% fee": Assumptions(),
-    "December 2025 H200 at 25%": replace(Assumptions(), licence_start="Q4 FY2026", fee_pct=25.0),
-    "January 2026 H200 rule, 25% duty": replace(Assumptions(), licence_start="Q1 FY2027", fee_pct=25.0),
+    "April 2025 ban persists": replace(DEFAULTS, licence_pct=0.0),
+    "July 2025 resumption, 15% fee": DEFAULTS,
+    "December 2025 H200 at 25%": replace(DEFAULTS, licence_start="Q4 FY2026", fee_pct=25.0),
+    "January 2026 H200 rule, 25% duty": replace(DEFAULTS, licence_start="Q1 FY2027", fee_pct=25.0),
 }
 DEFAULT_PRESET = "July 2025 resumption, 15% fee"
 PRESET_NOTES = {
@@ -97,10 +183,11 @@ PRESET_NOTES = {
 def validate(a: Assumptions) -> list[str]:
     """What is wrong with a set of assumptions (empty when valid)."""
     problems = []
-    for name, (lo, hi, _step) in LIMITS.items():
-        value = getattr(a, name)
+    for i in SLIDERS:
+        lo, hi, _step = i.limits
+        value = getattr(a, i.name)
         if not isinstance(value, int | float) or value != value or not lo <= value <= hi:
-            problems.append(f"{name} must be a number from {lo:g} to {hi:g}, got {value!r}")
+            problems.append(f"{i.name} must be a number from {lo:g} to {hi:g}, got {value!r}")
     if a.licence_start not in QUARTERS:
         problems.append(f"licence_start must be one of {', '.join(QUARTERS)}, got {a.licence_start!r}")
     return problems
@@ -142,51 +229,22 @@ def by_year(quarters: pd.DataFrame) -> pd.DataFrame:
     return quarters.groupby("fiscal_year", as_index=False)[cols].sum()
 
 
-# Uncertainty bands used for the low/high range and the tornado: (pessimistic, optimistic) moves.
-BANDS = {
-    "market_usd_b": ("x0.8", "x1.2"),
-    "serviceable_pct": (-15.0, 15.0),
-    "licence_pct": (-25.0, 25.0),
-    "licence_start": (1, -1),  # quarters later / earlier
-    "fee_pct": (10.0, -10.0),
-    "uptake_pct": (-10.0, 10.0),
-    "substitution_pct": (10.0, -10.0),
-}
-LABELS = {
-    "market_usd_b": "China market size",
-    "serviceable_pct": "Share export-compliant parts can serve",
-    "licence_pct": "Licence probability",
-    "licence_start": "Licence start",
-    "fee_pct": "Fee to the US government",
-    "uptake_pct": "Uptake when Beijing discourages",
-    "substitution_pct": "Substitution by domestic chips",
-}
-
-
-def band_text(name: str) -> str:
-    down, up = BANDS[name]
-    if name == "licence_start":
-        return "one quarter later / earlier"
-    if isinstance(down, str):
-        return f"{down.replace('x', '×')} / {up.replace('x', '×')}"
-    return f"{down:+g} / {up:+g} points"
-
-
-def _moved(a: Assumptions, name: str, move) -> Assumptions:
-    if name == "licence_start":
-        i = min(max(QUARTERS.index(a.licence_start) + move, 0), len(QUARTERS) - 1)
-        return replace(a, licence_start=QUARTERS[i])
-    value = getattr(a, name)
-    value = value * float(move[1:]) if isinstance(move, str) else value + move
-    lo, hi, _step = LIMITS[name]
-    return replace(a, **{name: min(max(value, lo), hi)})
+def _moved(a: Assumptions, i: Input, move: float) -> Assumptions:
+    """``a`` with input ``i`` moved by ``move`` (in the band's unit), kept within its limits."""
+    if i.band_unit == "quarters":
+        q = min(max(QUARTERS.index(a.licence_start) + int(move), 0), len(QUARTERS) - 1)
+        return replace(a, **{i.name: QUARTERS[q]})
+    value = getattr(a, i.name)
+    value = value * move if i.band_unit == "times" else value + move
+    lo, hi, _step = i.limits
+    return replace(a, **{i.name: min(max(value, lo), hi)})
 
 
 def scenario_range(a: Assumptions) -> pd.DataFrame:
     """Net revenue per quarter at the pessimistic end of every band, the base, and the optimistic end."""
     low, high = a, a
-    for name, (down, up) in BANDS.items():
-        low, high = _moved(low, name, down), _moved(high, name, up)
+    for i in INPUTS:
+        low, high = _moved(low, i, i.band[0]), _moved(high, i, i.band[1])
     out = run(a)[["quarter", "serviceable", "net", "at_risk"]].rename(columns={"net": "base"})
     out["low"] = run(low)["net"]
     out["high"] = run(high)["net"]
@@ -197,16 +255,16 @@ def tornado(a: Assumptions) -> pd.DataFrame:
     """Total net revenue over the horizon when each input alone moves to the ends of its band."""
     base = run(a)["net"].sum()
     rows = []
-    for name, (down, up) in BANDS.items():
-        low, high = run(_moved(a, name, down))["net"].sum(), run(_moved(a, name, up))["net"].sum()
+    for i in INPUTS:
+        low, high = run(_moved(a, i, i.band[0]))["net"].sum(), run(_moved(a, i, i.band[1]))["net"].sum()
         rows.append(
             {
-                "input": LABELS[name],
+                "input": i.label,
                 "low": low,
                 "high": high,
                 "base": base,
                 "swing": abs(high - low),
-                "band": band_text(name),
+                "band": i.band_text,
             }
         )
     return pd.DataFrame(rows).sort_values("swing", ascending=True).reset_index(drop=True)
@@ -230,12 +288,16 @@ BACKTEST = (
 
 
 def backtest(a: Assumptions, claims: pd.DataFrame) -> pd.DataFrame:
-    """The model's H20-class China sales (before the fee) against the sourced actuals."""
+    """The model's H20-class China sales (before the fee) against the sourced actuals. A claim the
+    data no longer hold leaves its quarter's actual empty (NaN) and says so in the note."""
     model = run(a).set_index("quarter")
     values = claims.set_index("id")["value"]
     rows = []
     for quarter, table, ref, note, in_sample in BACKTEST:
-        actual = values[ref] / 1000 if table == "claims" else 0.0
+        actual = 0.0
+        if table == "claims":
+            actual = values[ref] / 1000 if ref in values.index else float("nan")
+            note = note if ref in values.index else f"{ref} is not in the claims table: no actual. {note}"
         modelled = model.at[quarter, "unrestricted"] + model.at[quarter, "licensed_sales"]
         rows.append(
             {

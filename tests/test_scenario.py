@@ -1,15 +1,15 @@
-"""The scenario model: hand-computed cases, properties, presets and the back-test."""
+"""The scenario model: its inputs, hand-computed cases, properties, presets and the back-test."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from chipsmag import scenario
-from chipsmag.scenario import QUARTERS, Assumptions
+from chipsmag.scenario import DEFAULTS, INPUTS, QUARTERS, Assumptions
 
 HAND = Assumptions(
     market_usd_b=40,
@@ -20,6 +20,33 @@ HAND = Assumptions(
     uptake_pct=10,
     substitution_pct=0,
 )
+
+
+def test_one_record_per_input_in_the_model_s_order():
+    assert [i.name for i in INPUTS] == [f.name for f in fields(Assumptions)]
+    assert len({i.key for i in INPUTS}) == len(INPUTS) and all(i.key.startswith("s_") for i in INPUTS)
+    assert Assumptions(**{i.name: i.default for i in INPUTS}) == DEFAULTS
+    for i in scenario.SLIDERS:
+        lo, hi, step = i.limits
+        assert lo <= i.default <= hi and step > 0 and i.format and i.note
+    assert [i.name for i in INPUTS if not i.limits] == ["licence_start"] and DEFAULTS.licence_start in QUARTERS
+    for preset in scenario.PRESETS.values():
+        assert scenario.validate(preset) == []
+
+
+def test_each_band_reads_in_words():
+    bands = {i.name: i.band_text for i in INPUTS}
+    assert bands["market_usd_b"] == "×0.8 / ×1.2"
+    assert bands["licence_start"] == "one quarter later / earlier"
+    assert bands["fee_pct"] == "+10 / -10 points" and bands["serviceable_pct"] == "-15 / +15 points"
+
+
+def test_a_band_moves_its_input_and_stays_within_its_limits():
+    rng = scenario.scenario_range(replace(DEFAULTS, licence_start="Q1 FY2026", fee_pct=45.0))
+    t = scenario.tornado(replace(DEFAULTS, licence_start="Q1 FY2026")).set_index("input")
+    # An earlier start than the first quarter is the first quarter: the optimistic end changes nothing.
+    assert t.at["Licence start", "high"] == pytest.approx(t.at["Licence start", "base"])
+    assert (rng["low"] <= rng["base"] + 1e-9).all() and (rng["high"] >= rng["base"] - 1e-9).all()
 
 
 def test_hand_computed_case():
@@ -46,7 +73,7 @@ def test_substitution_compounds_yearly():
 
 
 def test_defaults_reproduce_their_derivations():
-    a = Assumptions()
+    a = DEFAULTS
     assert a.serviceable_pct == pytest.approx((4.6 + 2.5) * 4 / 50 * 100)
     quarter_demand = a.market_usd_b / 4 * a.serviceable_pct / 100
     assert quarter_demand == pytest.approx(7.1)
@@ -66,8 +93,8 @@ def test_h200_preset_starts_later_with_a_higher_fee():
     assert out.at["Q4 FY2026", "fee"] == pytest.approx(out.at["Q4 FY2026", "licensed_sales"] * 0.25)
 
 
-def test_backtest_against_sourced_actuals(dataset):
-    bt = scenario.backtest(Assumptions(), dataset.tables["claims"]).set_index("quarter")
+def test_backtest_against_sourced_actuals(record):
+    bt = scenario.backtest(DEFAULTS, record.tables["claims"]).set_index("quarter")
     assert bt.at["Q1 FY2026", "actual_usd_b"] == pytest.approx(4.6)
     assert bt.at["Q1 FY2026", "model_usd_b"] == pytest.approx(7.1 * 0.8)
     assert bt.at["Q1 FY2026", "gap_usd_b"] == pytest.approx(5.68 - 4.6)
@@ -87,14 +114,14 @@ def test_backtest_against_sourced_actuals(dataset):
     ],
 )
 def test_invalid_assumptions_are_refused(change, message):
-    bad = replace(Assumptions(), **change)
+    bad = replace(DEFAULTS, **change)
     assert any(p.startswith(message) for p in scenario.validate(bad))
     with pytest.raises(ValueError, match="must be"):
         scenario.run(bad)
 
 
 def test_tornado_orders_inputs_by_swing():
-    t = scenario.tornado(Assumptions())
+    t = scenario.tornado(DEFAULTS)
     assert len(t) == 7 and t["swing"].is_monotonic_increasing
     assert (t["low"] <= t["base"] + 1e-9).all() and (t["high"] >= t["base"] - 1e-9).all()
     assert t.iloc[-1]["input"] == "Licence start"  # an earlier start adds an undiscouraged quarter

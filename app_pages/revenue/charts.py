@@ -1,76 +1,41 @@
-"""The revenue page's charts: pure functions of frames and options that return Vega-Lite specs."""
+"""The revenue page's History charts (Nvidia by fiscal year and by quarter) and the helpers its other
+charts share: pure functions of frames that return Vega-Lite specs."""
 
 from __future__ import annotations
 
-import altair as alt
+import json
+
 import pandas as pd
-import plotly.graph_objects as go
 
 from chipsmag.chartbase import (
     CATEGORY_COLORS,
-    FONT,
     SIDE_COLORS,
-    VEGA_CONFIG,
     as_records,
-    esc,
+    event_marks,
     row_tuples,
     series_color,
-    title_lines,
-    vega_title,
     vl_spec,
 )
 from chipsmag.text import format_event_date
 
-KIND_COLORS = {
-    "filing": "#0072B2",
-    "press_release": "#56B4E9",
-    "earnings_call": "#009E73",
-    "interview": "#E69F00",
-    "public_remarks": "#CC79A7",
-    "social_post": "#D55E00",
-    "news_report": "#999999",
-}
+
+def over_all(spec: dict) -> dict:
+    """The spec with its title centred over the whole chart, row labels included, not over the plot
+    alone: beside a phone's wide row labels a plot-centred title ran off the right edge."""
+    title = spec["title"] if isinstance(spec["title"], dict) else {"text": spec["title"]}
+    return {**spec, "title": {**title, "frame": "bounds"}}
 
 
-def _axis(**props) -> dict:
-    return {"showgrid": True, "gridcolor": "#eeeeee", "zeroline": False, **props}
-
-
-class Spec:
-    """A figure under construction: a list of traces and a layout dict (fresh per figure)."""
-
-    def __init__(self, title: str, height: int = 420, **layout) -> None:
-        self.data: list[dict] = []
-        lines = title_lines(title)
-        self.layout: dict = {
-            "title": {
-                "text": "<br>".join(esc(line) for line in lines),
-                "x": 0,
-                "xanchor": "left",
-                "font": {"size": 16},
-            },
-            "height": height + 22 * (len(lines) - 1),
-            "margin": {"l": 10, "r": 10, "t": 50 + 22 * (len(lines) - 1), "b": 10},
-            "font": {"family": FONT, "size": 13},
-            "plot_bgcolor": "white",
-            "hoverlabel": {"align": "left"},
-            "legend": {"orientation": "h", "yanchor": "top", "y": -0.12, "xanchor": "left", "x": 0},
-            "xaxis": _axis(),
-            "yaxis": _axis(),
-            **layout,
-        }
-
-    def add(self, trace: dict, yaxis: str | None = None) -> None:
-        self.data.append({**trace, "yaxis": yaxis} if yaxis else trace)
-
-    def axis(self, name: str, **props) -> None:
-        self.layout.setdefault(name, _axis()).update(props)
-
-    def figure(self) -> go.Figure:
-        # Plotly's property validation is half the server time of a figure. The specs are fixed
-        # code, so the test suite validates every figure every page draws instead
-        # (tests/test_app.py::test_every_plotly_figure_passes_plotly_validation).
-        return go.Figure({"data": self.data, "layout": self.layout}, _validate=False)
+def wrapped(label: str, width: int) -> str:
+    """A label on lines of about ``width`` characters, joined by newlines (axes split them with
+    ``labelExpr``): a long label stays whole on a phone instead of being cut short with '…'."""
+    lines: list[str] = []
+    for word in label.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "\n".join(lines)
 
 
 def _listed(events: pd.DataFrame, limit: int = 12) -> str:
@@ -223,12 +188,9 @@ def revenue_annual_chart(annual: pd.DataFrame, marks: dict[str, pd.DataFrame] | 
     return vl_spec(title, layers, bars, height=540, resolve={"scale": {"y": "independent"}})
 
 
-QUARTER_SERIES = {
-    "Total": "#555555",
-    "Data Center": "#999999",
-    "China incl. Hong Kong": SIDE_COLORS["China"],
-    "Chip export-control events": CATEGORY_COLORS["export_control"],
-}
+QUARTER_SERIES = {"Total": "#555555", "Data Center": "#999999", "China incl. Hong Kong": SIDE_COLORS["China"]}
+QUARTER_METRICS = dict(zip(("total", "data_center", "china_incl_hk"), QUARTER_SERIES, strict=True))
+NARROW = 800  # px: a plot narrower than this (a phone, a narrow window) turns the bars' labels upright
 
 
 def _quarter_labels(periods: list[str], values: list[float]) -> list[str]:
@@ -246,38 +208,80 @@ def _quarter_labels(periods: list[str], values: list[float]) -> list[str]:
     return out
 
 
-def revenue_quarters_chart(quarters: pd.DataFrame, marks: dict[str, pd.DataFrame] | None = None) -> dict:
-    """Nvidia's quarters as Vega-Lite: total, Data Center and China side by side, each labelled
-    with its value or 'unverified' (never drawn); chip export-control events above the quarters."""
-    names = {"total": "Total", "data_center": "Data Center", "china_incl_hk": "China incl. Hong Kong"}
-    periods = list(dict.fromkeys(quarters["fiscal_period"]))
-    shown = quarters[quarters["metric"].isin(list(names))]
+def quarter_spans(quarters: pd.DataFrame) -> pd.DataFrame:
+    """Each fiscal quarter's first and last day: from the day after the previous quarter's end (the
+    first quarter: three months before its end), as ``metrics.events_in_periods`` counts them."""
+    ends = pd.to_datetime(quarters.drop_duplicates("fiscal_period").set_index("fiscal_period")["period_end"])
+    starts = ends.shift(1) + pd.Timedelta(days=1)
+    if len(ends):
+        starts.iloc[0] = ends.iloc[0] - pd.DateOffset(months=3) + pd.Timedelta(days=1)
+    return pd.DataFrame({"start": starts, "end": ends})
+
+
+def _quarter_x(spans: pd.DataFrame) -> dict:
+    """A time axis labelled with the fiscal quarters ('Q1' over 'FY2026') at their middles."""
+    mids = spans["start"] + (spans["end"] - spans["start"]) / 2
+    names = {m.strftime("%Y-%m-%d"): p.split(" ") for p, m in zip(spans.index, mids, strict=True)}
+    return {
+        "field": "x0",
+        "type": "temporal",
+        "title": None,
+        "axis": {
+            "values": [{"year": m.year, "month": m.month, "date": m.day} for m in mids],
+            "labelExpr": f"{json.dumps(names)}[timeFormat(datum.value, '%Y-%m-%d')]",
+            "labelOverlap": False,
+            "grid": False,
+        },
+    }
+
+
+def _upright(narrow: object, wide: object) -> dict:
+    return {"expr": f"width < {NARROW} ? {narrow!r} : {wide!r}"}
+
+
+def revenue_quarters_chart(quarters: pd.DataFrame, events: pd.DataFrame | None = None) -> dict:
+    """Nvidia's quarters as Vega-Lite, on a time axis: total, Data Center and China side by side in
+    each quarter, each labelled with its value or 'unverified' (never drawn); the chip export-control
+    events of those quarters on the days they fell, named by id (``event_marks``, as on every page)."""
+    spans = quarter_spans(quarters)
+    shown = quarters[quarters["metric"].isin(list(QUARTER_METRICS))]
     reported = shown["status"].eq("reported")
     values = (shown["value_usd_m"].where(reported) / 1000).tolist()
+    slot = shown["metric"].map({m: k for k, m in enumerate(QUARTER_METRICS)})
+    start, end = shown["fiscal_period"].map(spans["start"]), shown["fiscal_period"].map(spans["end"])
+    width = (end - start) * 0.28  # three bars take 84% of the quarter, 8% left free either side
+    x0 = start + (end - start) * 0.08 + width * slot
     bars = pd.DataFrame(
         {
             "fiscal_period": shown["fiscal_period"].tolist(),
-            "series": shown["metric"].map(names).tolist(),
+            "days": [f"{a:%Y-%m-%d} to {b:%Y-%m-%d}" for a, b in zip(start, end, strict=True)],
+            "series": shown["metric"].map(QUARTER_METRICS).tolist(),
             "usd_b": values,
             "label": _quarter_labels(shown["fiscal_period"].tolist(), values),
             "label_at": [v if pd.notna(v) else 0.0 for v in values],  # 'unverified' sits on the axis
             "status": shown["status"].tolist(),
+            "x0": (x0 + pd.Timedelta(days=1)).dt.strftime("%Y-%m-%d").tolist(),
+            "x1": (x0 + width - pd.Timedelta(days=1)).dt.strftime("%Y-%m-%d").tolist(),
+            "mid": (x0 + width / 2).dt.strftime("%Y-%m-%d").tolist(),
         }
     )
-    x = {"field": "fiscal_period", "type": "ordinal", "title": None, "sort": periods, "axis": {"labelAngle": 0}}
-    offset = {"field": "series", "type": "nominal", "sort": list(names.values())}
-    usd = {"field": "usd_b", "type": "quantitative", "title": "USD billions"}
-    totals = quarters[quarters["metric"] == "total"].set_index("fiscal_period")["value_usd_m"] / 1000
+    x = _quarter_x(spans)
+    known = [v for v in values if pd.notna(v)]
+    # Headroom over the tallest bar for its label and the events' rows at the top of the plot.
+    top = max(10, -(-max(known, default=0) * 1.45 // 10) * 10)
+    usd = {"field": "usd_b", "type": "quantitative", "title": "USD billions", "scale": {"domain": [0, top]}}
     layers = [
         {
             "mark": {"type": "bar"},
             "encoding": {
                 "x": x,
-                "xOffset": offset,
+                "x2": {"field": "x1"},
                 "y": usd,
+                "y2": {"datum": 0},
                 "color": series_color(QUARTER_SERIES),
                 "tooltip": [
                     {"field": "fiscal_period", "title": "Quarter"},
+                    {"field": "days", "title": "Days"},
                     {"field": "series", "title": "Metric"},
                     {"field": "label", "title": "USD"},
                     {"field": "status", "title": "Status"},
@@ -285,164 +289,25 @@ def revenue_quarters_chart(quarters: pd.DataFrame, marks: dict[str, pd.DataFrame
             },
         },
         {
-            "mark": {"type": "text", "dy": -6, "baseline": "bottom", "fontSize": 10},
+            "mark": {
+                "type": "text",
+                "fontSize": 10,
+                "angle": _upright(270, 0),
+                "align": _upright("left", "center"),
+                "baseline": _upright("middle", "bottom"),
+                "dx": _upright(4, 0),
+                "dy": _upright(0, -4),
+            },
             "encoding": {
-                "x": x,
-                "xOffset": offset,
-                "y": {"field": "label_at", "type": "quantitative"},
+                "x": {**x, "field": "mid"},
+                "y": {**usd, "field": "label_at"},
                 "text": {"field": "label"},
             },
         },
-        *_period_event_layers(marks or {}, totals.to_dict(), x),
     ]
+    if events is not None and len(events):
+        layers.append(event_marks(events, x, CATEGORY_COLORS["export_control"]))
     # The height holds the plot and the legend under it (Streamlit fits the whole chart to it).
+    periods = list(spans.index)
     span = f"{periods[0]} to {periods[-1]}" if periods else ""
-    return vl_spec(f"Nvidia by quarter, {span}: total, Data Center and China", layers, bars, height=480)
-
-
-def scenario_figure(rng: pd.DataFrame, backtest: pd.DataFrame) -> go.Figure:
-    """Net China revenue per quarter: low-high band, base path, serviceable demand, sourced actuals."""
-    spec = Spec("Nvidia China data-center revenue by quarter: scenario range and actuals", 430)
-    quarter = rng["quarter"]
-    spec.add(
-        {
-            "type": "scatter",
-            "x": quarter,
-            "y": rng["high"],
-            "mode": "lines",
-            "line": {"width": 0},
-            "name": "High",
-            "showlegend": False,
-            "hovertemplate": "%{x}: high $%{y:.2f}B<extra></extra>",
-        }
-    )
-    spec.add(
-        {
-            "type": "scatter",
-            "x": quarter,
-            "y": rng["low"],
-            "mode": "lines",
-            "line": {"width": 0},
-            "fill": "tonexty",
-            "fillcolor": "rgba(0,114,178,0.18)",
-            "name": "Low-high range",
-            "hovertemplate": "%{x}: low $%{y:.2f}B<extra></extra>",
-        }
-    )
-    spec.add(
-        {
-            "type": "scatter",
-            "x": quarter,
-            "y": rng["base"],
-            "mode": "lines+markers",
-            "line": {"color": SIDE_COLORS["US"], "width": 3},
-            "name": "Expected net revenue (base)",
-            "hovertemplate": "%{x}: base $%{y:.2f}B<extra></extra>",
-        }
-    )
-    spec.add(
-        {
-            "type": "scatter",
-            "x": quarter,
-            "y": rng["serviceable"],
-            "mode": "lines",
-            "line": {"color": "#555555", "dash": "dash"},
-            "name": "Serviceable demand (no controls)",
-            "hovertemplate": "%{x}: serviceable $%{y:.2f}B<extra></extra>",
-        }
-    )
-    spec.add(
-        {
-            "type": "scatter",
-            "x": backtest["quarter"],
-            "y": backtest["actual_usd_b"],
-            "mode": "markers",
-            "marker": {"symbol": "diamond", "size": 12, "color": SIDE_COLORS["China"]},
-            "name": "Actual H20 sales to China (sourced)",
-            "hovertext": [esc(n) for n in backtest["note"]],
-            "hovertemplate": "%{x}: actual $%{y:.2f}B<br>%{hovertext}<extra></extra>",
-        }
-    )
-    spec.axis("yaxis", title={"text": "USD billions per quarter"}, rangemode="tozero")
-    return spec.figure()
-
-
-def tornado_figure(t: pd.DataFrame) -> go.Figure:
-    """Total net revenue over the horizon as each input alone moves to the ends of its band."""
-    base = float(t["base"].iloc[0]) if len(t) else 0.0
-    spec = Spec("Sensitivity: total net revenue over 8 quarters (USD billions)", 380, barmode="overlay")
-    for column, name, color in (("low", "Pessimistic end", "#D55E00"), ("high", "Optimistic end", "#0072B2")):
-        spec.add(
-            {
-                "type": "bar",
-                "y": t["input"],
-                "x": t[column] - base,
-                "base": base,
-                "orientation": "h",
-                "name": name,
-                "marker": {"color": color},
-                "customdata": t[["band"]].to_numpy(),
-                "hovertemplate": "%{y}: $%{x:.2f}B change (band %{customdata[0]})<extra></extra>",
-            }
-        )
-    spec.layout["shapes"] = [
-        {
-            "type": "line",
-            "x0": base,
-            "x1": base,
-            "xref": "x",
-            "yref": "paper",
-            "y0": 0,
-            "y1": 1,
-            "line": {"color": "#333333", "dash": "dot"},
-        }
-    ]
-    spec.axis("xaxis", title={"text": f"USD billions (base: {base:.2f})"})
-    return spec.figure()
-
-
-def claims_chart(claims: pd.DataFrame) -> alt.Chart:
-    """Who said what, when, in what kind of document (USD figures only)."""
-    usd = claims[claims["unit"] == "usd_m"].copy()
-    # Two lines per label ('date · speaker' over the topic): on one line they left a phone's plot
-    # about 100 px wide.
-    usd["label"] = usd["date"] + " · " + usd["speaker"] + "\n" + usd["topic"].str.replace("_", " ")
-    usd["billions"] = usd["value"] / 1000
-    usd["low"] = usd["value_low"].fillna(usd["value"]) / 1000
-    usd["high"] = usd["value_high"].fillna(usd["value"]) / 1000
-    usd["kind_label"] = usd["kind"].str.replace("_", " ")
-    usd = usd[["label", "billions", "low", "high", "kind", "kind_label", "quote", "qualifier", "date"]]
-    color = alt.Color(
-        "kind:N",
-        title="Kind of document",
-        scale=alt.Scale(domain=list(KIND_COLORS), range=list(KIND_COLORS.values())),
-    )
-    base = alt.Chart(usd).encode(
-        y=alt.Y(
-            "label:N",
-            sort=alt.SortField("date"),
-            title=None,
-            axis=alt.Axis(labelLimit=220, labelExpr="split(datum.label, '\\n')", labelPadding=6),
-        ),
-    )
-    rng = base.mark_rule(strokeWidth=3).encode(x="low:Q", x2="high:Q", color=color)
-    dots = base.mark_circle(size=110, opacity=1).encode(
-        x=alt.X("billions:Q", title="USD billions"),
-        color=color,
-        tooltip=[
-            alt.Tooltip("label:N", title="Claim"),
-            alt.Tooltip("billions:Q", title="USD B", format=".2f"),
-            alt.Tooltip("qualifier:N"),
-            alt.Tooltip("kind_label:N", title="Kind"),
-            alt.Tooltip("quote:N"),
-        ],
-    )
-    return (
-        (rng + dots)
-        .properties(
-            title=vega_title("Claims about losses and markets: who said what, when, where"),
-            height=alt.Step(38),
-            width="container",
-        )
-        .configure_legend(**VEGA_CONFIG["legend"])
-    )
+    return vl_spec(f"Nvidia by quarter, {span}: total, Data Center and China", layers, bars, height=520)
