@@ -7,7 +7,12 @@ function), ``model.py`` (pure: what the page shows, from the data and the filter
 
 from __future__ import annotations
 
+import datetime as dt
+import importlib
 from dataclasses import dataclass
+
+from chipsmag.loading import Dataset
+from chipsmag.urlstate import Param
 
 
 @dataclass(frozen=True)
@@ -37,3 +42,9 @@ BY_KEY = {p.key: p for p in PAGES}
 def page_key(path: str) -> str:
     """The page a URL path opens (the landing page for "")."""
     return next((p.key for p in PAGES if p.path == path), "overview")
+
+
+def page_params(ds: Dataset, today: dt.date) -> tuple[Param, ...]:
+    """Every page's own URL parameters, as each page's model declares them (``model.params``); the
+    shared filters are declared in components/filters.py."""
+    return tuple(p for spec in PAGES for p in importlib.import_module(f"app_pages.{spec.key}.model").params(ds, today))

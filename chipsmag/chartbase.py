@@ -46,6 +46,7 @@ SIDE_LANES = ("US government", "China government", "Companies", "Other governmen
 FONT = "Source Sans Pro, sans-serif"
 
 MAX_EVENT_LINES = 40
+ID_PX, PHONE_PLOT_PX = 34, 330  # an event id's room (four characters at 10 px, and a gap); a phone's plot
 
 
 def esc(value: object) -> str:
@@ -93,13 +94,21 @@ def row_tuples(frame: pd.DataFrame, *columns: str):
 
 def event_marks(events: pd.DataFrame, x: dict, color: str) -> dict:
     """Events (with plot_date) on a numeric time series, styled alike on every page: a triangle at
-    the top of the plot, a dotted rule down to the series and the event id over the triangle; events
-    close in time take different rows so their ids never overlap. Past MAX_EVENT_LINES events, only
-    the triangles (their titles in the tooltip). A layer to add to the series' layers."""
+    the top of the plot, a dotted rule down to the series and the event id over the triangle. Events
+    close in time take different rows, close meaning nearer than an id's width on a phone's plot
+    (``ID_PX`` of ``PHONE_PLOT_PX``, scaled to the axis' span); where all rows are taken the id is
+    left out (the triangle and its tooltip stay), so ids never overlap. Past MAX_EVENT_LINES
+    events, only the triangles (their titles in the tooltip). A layer to add to the series' layers."""
     marks = event_rows(events)
     ex = {**x, "field": "day"}
     tooltip = [{"field": "id", "title": "Event"}, {"field": "when", "title": "Date"}, {"field": "title"}]
-    marks["level_y"] = [8 + 22 * level for level in label_levels(pd.to_datetime(marks["day"]), gap_days=40)]
+    days = pd.to_datetime(marks["day"])
+    domain = (x.get("scale") or {}).get("domain")
+    first, last = (pd.Timestamp(domain[0]), pd.Timestamp(domain[-1])) if domain else (days.min(), days.max())
+    span_days = max((last - first).days, 1) if len(marks) else 1
+    rows = label_levels(days, gap_days=span_days * ID_PX / PHONE_PLOT_PX, drop=True)
+    marks["level_y"] = [8 + 22 * (0 if row is None else row) for row in rows]
+    marks["id_text"] = [i if row is not None else "" for i, row in zip(marks["id"], rows, strict=True)]
     level_y = {"field": "level_y", "type": "quantitative", "scale": None}
     triangles = {
         "mark": {"type": "point", "shape": "triangle-down", "filled": True, "size": 110, "opacity": 1},
@@ -118,19 +127,23 @@ def event_marks(events: pd.DataFrame, x: dict, color: str) -> dict:
             triangles,
             {
                 "mark": {"type": "text", "fontSize": 10, "dy": -10, "baseline": "bottom"},
-                "encoding": {"x": ex, "y": level_y, "text": {"field": "id"}},
+                "encoding": {"x": ex, "y": level_y, "text": {"field": "id_text"}},
             },
         ]
     return {"data": {"values": as_records(marks)}, "layer": layers}
 
 
-def label_levels(dates: Sequence[pd.Timestamp], gap_days: int, levels: int = 4) -> list[int]:
+def label_levels(dates: Sequence[pd.Timestamp], gap_days: float, levels: int = 4, drop: bool = False) -> list:
     """Row numbers (0 = top) for labels on a time axis: each label takes the first row whose last
-    label is more than ``gap_days`` earlier; past ``levels`` rows, the row least recently used."""
+    label is more than ``gap_days`` earlier; past ``levels`` rows, the row least recently used, or
+    None with ``drop`` (the label is left out rather than drawn over another)."""
     last: list[pd.Timestamp | None] = [None] * levels
-    out = []
+    out: list[int | None] = []
     for date in dates:
         free = [i for i, prev in enumerate(last) if prev is None or (date - prev).days > gap_days]
+        if not free and drop:
+            out.append(None)
+            continue
         row = free[0] if free else min(range(levels), key=lambda i: last[i])
         last[row] = date
         out.append(row)

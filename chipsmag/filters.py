@@ -118,3 +118,9 @@ def describe(f: Filters, actor_names: dict[str, str]) -> str:
     if f.categories:
         parts.append("category: " + ", ".join(CATEGORY_LABELS.get(c, c) for c in f.categories))
     return "filtered: " + " · ".join(parts) if parts else ""
+
+
+def fallback_bounds(searched_to: dt.date | None) -> tuple[dt.date, dt.date]:
+    """Date bounds when the events table did not load: from the first tracked year to the date the
+    sources were searched to (or today)."""
+    return dt.date(2018, 1, 1), searched_to or dt.date.today()

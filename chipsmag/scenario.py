@@ -43,7 +43,8 @@ class Input:
     """One input of the model: what the slider, the link, the range and the tornado read of it."""
 
     name: str  # its field in Assumptions
-    label: str  # the slider's label; the name the link's notices, the tornado and the page give it
+    label: str  # its short name: in the link's notices, the tornado and the page's text
+    widget_label: str  # the slider's label, with the unit
     key: str  # the query parameter and the widget's key
     default: float | str  # sourced or computed: ``note`` says how
     band: tuple[float, float]  # (pessimistic, optimistic) move for the range and the tornado, in ``band_unit``
@@ -66,18 +67,20 @@ INPUTS = (
     Input(
         name="market_usd_b",
         label="China market size",
+        widget_label="China AI-chip market (USD billions a year)",
         key="s_market",
         default=50.0,
         band=(0.8, 1.2),
         note="About $50B a year: Jensen Huang, 2025-05-06 (CNBC), 2025-05-19 (Stratechery), 2025-05-28 "
         "(Q1 FY2026 call), 2025-08-27 (claims C04, C07, C11, C16).",
         limits=(0.0, 150.0, 1.0),
-        format="$%.0fB a year",
+        format="$%.0fB",
         band_unit="times",
     ),
     Input(
         name="serviceable_pct",
         label="Share export-compliant parts can serve",
+        widget_label="Share export-compliant parts can serve (%)",
         key="s_share",
         default=56.8,
         band=(-15.0, 15.0),
@@ -89,6 +92,7 @@ INPUTS = (
     Input(
         name="licence_pct",
         label="Licence probability",
+        widget_label="Licence probability (%)",
         key="s_licence",
         default=100.0,
         band=(-25.0, 25.0),
@@ -99,15 +103,17 @@ INPUTS = (
     Input(
         name="licence_start",
         label="Licence start",
+        widget_label="Licence start (first quarter licensed sales can ship)",
         key="s_start",
         default="Q3 FY2026",
         band=(1, -1),  # one quarter later / earlier
-        note="The first quarter licensed sales can ship. Q3 FY2026: H20 licences began 2025-08-08 (E46).",
+        note="Q3 FY2026: H20 licences began 2025-08-08 (E46).",
         band_unit="quarters",
     ),
     Input(
         name="fee_pct",
         label="Fee to the US government",
+        widget_label="Fee paid to the US government (%)",
         key="s_fee",
         default=15.0,
         band=(10.0, -10.0),
@@ -118,6 +124,7 @@ INPUTS = (
     Input(
         name="uptake_pct",
         label="Uptake when Beijing discourages",
+        widget_label="Uptake when Beijing discourages purchases (%)",
         key="s_uptake",
         default=0.7,
         band=(-10.0, 10.0),
@@ -129,12 +136,13 @@ INPUTS = (
     Input(
         name="substitution_pct",
         label="Substitution by domestic chips",
+        widget_label="Substitution by domestic chips (% a year)",
         key="s_subst",
         default=0.0,
         band=(10.0, -10.0),
         note="No sourced estimate of substitution by domestic chips exists in the data: 0 by default.",
         limits=(0.0, 50.0, 1.0),
-        format="%.0f%% a year",
+        format="%.0f%%",
     ),
 )
 SLIDERS = tuple(i for i in INPUTS if i.limits)  # the numbers; licence_start picks one of QUARTERS
@@ -154,9 +162,6 @@ class Assumptions:
 
 
 DEFAULTS = Assumptions(**{i.name: i.default for i in INPUTS})
-# Read by components/registry.py (the link's parameters) until it reads app_pages.revenue.model.params.
-LABELS = {i.name: i.label for i in INPUTS}
-LIMITS = {i.name: i.limits for i in SLIDERS}
 
 PRESETS = {
     "April 2025 ban persists": replace(DEFAULTS, licence_pct=0.0),

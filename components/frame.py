@@ -43,12 +43,22 @@ class PageRun:
         importlib.import_module(self.module).render(frame)
 
 
-def bound(widget: Callable, param: Param, *args, default: object, url_value: Callable | None = None, **kwargs):
+def bound(
+    widget: Callable,
+    param: Param,
+    *args,
+    url_default: object,
+    url_value: Callable | None = None,
+    label: str | None = None,
+    **kwargs,
+):
     """Draw ``widget`` (``st.radio``, ``col.selectbox``…) labelled, keyed and bound to ``param``'s
     query parameter, and record it for the share link: the one call that ties a widget to the URL.
 
-    ``default`` is the value the URL leaves out; ``url_value`` turns the widget's value into what the
-    link shows (ids to labels, dates to text) where they differ."""
-    value = widget(param.label, *args, key=param.key, bind="query-params", **kwargs)
-    register(param, url_value(value) if url_value else value, default)
+    ``url_default`` is the value the URL leaves out; ``url_value`` turns the widget's value into what
+    the link shows (ids to labels, dates to text) where they differ; ``label`` is the widget's label
+    where it says more than the parameter's name (units, a question). Other keywords, ``default``
+    included, go to the widget."""
+    value = widget(label or param.label, *args, key=param.key, bind="query-params", **kwargs)
+    register(param, url_value(value) if url_value else value, url_default)
     return value

@@ -10,13 +10,14 @@ import pytest
 from hypothesis import HealthCheck, Phase, example, given, settings
 from hypothesis import strategies as st
 
+from app_pages import page_params
 from chipsmag import scenario
 from chipsmag.filters import CATEGORY_LABELS, date_bounds, with_plot_dates
 from chipsmag.loading import load_dataset
 from chipsmag.text import shorten
 from chipsmag.urlstate import RESERVED, review_query
+from components.data import today
 from components.filters import shared_params
-from components.registry import SCENARIO_KEYS, page_params
 from support.apptest import PAGES as PAGES_ALL
 from support.apptest import charts_of, open_page, texts
 
@@ -25,7 +26,8 @@ from .test_validation import CASES
 DS = load_dataset()
 ACTOR_NAMES = dict(zip(DS.tables["actors"]["id"], DS.tables["actors"]["name"], strict=True))
 BOUNDS = date_bounds(with_plot_dates(DS.tables["events"]), DS.coverage.searched_to)
-PARAMS = shared_params(ACTOR_NAMES, BOUNDS) + page_params(DS)
+PARAMS = shared_params(ACTOR_NAMES, BOUNDS) + list(page_params(DS, today()))
+SCENARIO_KEYS = {i.name: i.key for i in scenario.INPUTS}
 DEFAULTS = scenario.PRESETS[scenario.DEFAULT_PRESET]
 PAGES = list(PAGES_ALL)
 

@@ -114,7 +114,7 @@ def test_unknown_url_values_get_a_notice_and_the_page_still_renders():
     notice = next(w.value for w in at.warning if "Parts of this link were not used" in w.value)
     assert "Actors\\: '\\<script\\>alert\\(1\\)\\</script\\>' not recognised and dropped" in notice  # as escaped
     assert "Unknown link parameter 'foo' was ignored" in notice
-    assert "Lanes\\: 'diagonal' not recognised and dropped" in notice
+    assert "Lanes by\\: 'diagonal' not recognised and dropped" in notice
     assert at.multiselect(key="actor").value == ["nvidia"]
     assert at.radio(key="lanes").value == "lever"
 

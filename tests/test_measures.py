@@ -185,10 +185,10 @@ def test_the_side_and_the_filters_choose_the_measures(record):
 
 
 def test_the_page_parameters_are_the_registrys(record):
-    from components.registry import _page_params
+    from app_pages import page_params
 
     today = dt.date(2026, 11, 30)
-    declared = tuple(p for p in _page_params(record.version, today, record) if p.page == "measures")
+    declared = tuple(p for p in page_params(record, today) if p.page == "measures")
     assert page_model.params(record, today) == declared
     assert page_model.params(record, today)[0].bounds == (dt.date(2024, 12, 3), today)
 

@@ -147,9 +147,9 @@ def test_a_quoted_id_missing_from_the_data_names_the_file_and_the_entry(record, 
 
 
 def test_the_page_parameters_are_the_registrys(record):
-    from components.registry import _page_params
+    from app_pages import page_params
 
-    declared = tuple(p for p in _page_params(record.version, TODAY, record) if p.page == "overview")
+    declared = tuple(p for p in page_params(record, TODAY) if p.page == "overview")
     assert model.params(record, TODAY) == declared
     assert model.params(record, TODAY)[0].options == ("2025",)
 

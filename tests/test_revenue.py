@@ -63,11 +63,12 @@ def test_params_are_the_section_the_preset_and_one_per_scenario_input(record):
     assert all(p.page == "revenue" for p in params)
 
 
-def test_params_are_the_ones_the_registry_declares(record):
-    from components.registry import page_params
+def test_the_page_declares_its_params_once_and_the_registry_collects_them(record):
+    from app_pages import page_params
 
-    declared = tuple(p for p in page_params(record) if p.page == "revenue")
-    assert model.params(record, dt.date(2026, 1, 1)) == declared
+    on = dt.date(2026, 1, 1)
+    declared = tuple(p for p in page_params(record, on) if p.page == "revenue")
+    assert model.params(record, on) == declared and all(p.page == "revenue" for p in model.params(record, on))
 
 
 # History.
@@ -366,10 +367,12 @@ def _overlaps(boxes: list[dict], skip=lambda a, b: False) -> list[tuple[str, str
     return out
 
 
+@pytest.mark.parametrize("data", ["record", "dataset"])  # the 2025 fixture, and the record as curated
 @pytest.mark.parametrize("width", [DESKTOP, PHONE], ids=["desktop", "phone"])
 @pytest.mark.parametrize("name", ["claims", "range", "tornado", "quarters"])
-def test_the_rendered_labels_are_whole_apart_and_on_the_canvas(record, name, width):
-    spec = {**_all_specs(record)[name], "width": width, "autosize": {"type": "fit", "contains": "padding"}}
+def test_the_rendered_labels_are_whole_apart_and_on_the_canvas(request, data, name, width):
+    ds = request.getfixturevalue(data)
+    spec = {**_all_specs(ds)[name], "width": width, "autosize": {"type": "fit", "contains": "padding"}}
     svg = vlc.vegalite_to_svg(json.dumps(spec))
     canvas = re.search(r'<svg[^>]*width="([\d.]+)"[^>]*height="([\d.]+)"', svg)
     boxes = _text_boxes(svg)
@@ -377,10 +380,8 @@ def test_the_rendered_labels_are_whole_apart_and_on_the_canvas(record, name, wid
     w, h = float(canvas.group(1)), float(canvas.group(2))
     outside = [b["text"] for b in boxes if b["box"][0] < -1 or b["box"][1] > w + 1 or b["box"][2] < -1]
     assert not outside and all(b["box"][3] <= h + 1 for b in boxes)
-    # The quarters chart's event ids are placed by the shared event_marks (chipsmag/chartbase.py), alike on
-    # every page: here its own labels must keep clear of them, and of one another.
-    ids = set(record.tables["events"]["id"])
-    assert not _overlaps(boxes, skip=lambda a, b: a["text"] in ids and b["text"] in ids)
+    # The event ids (placed by the shared event_marks) included: none may cover another label.
+    assert not _overlaps(boxes)
 
 
 # The running app.

@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import replace
 
+from app_pages import page_params
 from app_pages.sources import model
 from chipsmag.filters import Filters, with_plot_dates
 from chipsmag.loading import DataIssue
-from components.registry import page_params
 from support.apptest import open_page, texts
 
 from .conftest import RECORD_2025
@@ -22,7 +22,7 @@ def dated(ds):
 
 
 def test_params_are_the_registrys_for_the_page(record):
-    declared = [p for p in page_params(record) if p.page == "sources"]
+    declared = [p for p in page_params(record, dt.date(2026, 1, 1)) if p.page == "sources"]
     assert list(model.params(record, dt.date(2026, 1, 1))) == declared
     assert declared[0].key == "table" and declared[0].options[:3] == ("sources", "actors", "events")
 

@@ -8,10 +8,10 @@ import datetime as dt
 import pandas as pd
 import pytest
 
+from app_pages import page_params
 from app_pages.supply import model
 from chipsmag import chartbase, metrics
 from chipsmag.filters import Filters, apply_periods, with_plot_dates
-from components.registry import page_params
 from support.apptest import open_page, unescape, vega_specs, vega_values
 
 ALL_DATES = Filters(dt.date(2018, 1, 1), dt.date(2026, 12, 31))
@@ -70,7 +70,7 @@ def test_magnet_periods_filter_by_overlap_and_label_as_one_figure():
 
 
 def test_params_are_the_registrys_for_the_page(record):
-    declared = [p for p in page_params(record) if p.page == "supply"]
+    declared = [p for p in page_params(record, dt.date(2026, 1, 1)) if p.page == "supply"]
     assert list(model.params(record, dt.date(2026, 1, 1))) == declared
     assert [p.key for p in declared] == ["usgs", "edition"]
     assert declared[1].options == ("MCS 2025",)

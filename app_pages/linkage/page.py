@@ -40,12 +40,12 @@ def render(frame: Frame) -> None:
     first = model.default_period(periods)
     help_period = "Open the chart on one year, or on all years."
     period = bound(
-        c0.radio, frame.param("period"), periods, index=periods.index(first), default=first, help=help_period
+        c0.radio, frame.param("period"), periods, index=periods.index(first), url_default=first, help=help_period
     )
     relation = frame.param("relation")
-    relations = bound(c1.multiselect, relation, list(relation.options), default=[], placeholder="All relations")
+    relations = bound(c1.multiselect, relation, list(relation.options), url_default=[], placeholder="All relations")
     basis = bound(
-        c2.pills, frame.param("basis"), list(frame.param("basis").options), default=[], selection_mode="multi"
+        c2.pills, frame.param("basis"), list(frame.param("basis").options), url_default=[], selection_mode="multi"
     )
     layout.filtered_line(f, frame.actor_names, "events, links and tariff steps")
 

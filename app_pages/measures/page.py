@@ -29,7 +29,7 @@ def render(frame: Frame) -> None:
     day = bound(
         c1.date_input,
         frame.param("on"),
-        default=default_day,
+        url_default=default_day,
         url_value=lambda chosen: chosen if isinstance(chosen, dt.date) else default_day,
         value=default_day,
         min_value=first,
@@ -43,7 +43,7 @@ def render(frame: Frame) -> None:
         c2.segmented_control,
         frame.param("side"),
         ["US", "China"],
-        default=None,
+        url_default=None,
         help="One side, or both when none is picked.",
     )
     m = model.build(ds, frame.filters, day, side, frame.today, frame.actor_names)

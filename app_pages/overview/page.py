@@ -1,7 +1,5 @@
 """Overview: the story on one screen, each headline figure with its source and date."""
 
-from functools import partial
-
 import streamlit as st
 
 from app_pages.overview import model
@@ -28,9 +26,10 @@ def render(frame: Frame) -> None:
     years = list(frame.param("chain").options)
     last = years[-1] if years else None
     year = bound(
-        partial(st.segmented_control, default=last),
+        st.segmented_control,
         frame.param("chain"),
         years,
+        url_default=last,
         default=last,
         url_value=lambda chosen: chosen or last,
         help="The linked moves of one year, each labelled.",

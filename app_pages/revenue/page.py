@@ -1,8 +1,6 @@
 """Revenue at risk: Nvidia's China revenue, its recent quarters, who claimed what, and a scenario of the
 revenue at risk (widgets only: what each section shows is built in model.py)."""
 
-from functools import partial
-
 import streamlit as st
 
 from app_pages.revenue import model, text
@@ -18,8 +16,18 @@ def render(frame: Frame) -> None:
     if not data.require(ds, "revenue", "claims", "sources", "actors", "events"):
         st.stop()
     # Only the section the reader picks is computed and sent.
-    pills = partial(st.segmented_control, default="History")  # bound() keeps its own default for the link
-    show = bound(pills, frame.param("show"), model.SECTIONS, default="History", help=text.SECTIONS_HELP) or "History"
+    show = (
+        bound(
+            st.segmented_control,
+            frame.param("show"),
+            model.SECTIONS,
+            url_default="History",
+            default="History",
+            label="Show",
+            help=text.SECTIONS_HELP,
+        )
+        or "History"
+    )
     if show == "History":
         cached = {"events": data.dated_events(ds), "annual": fixed.nvidia_annual(ds)}
         _history(frame, model.build(ds, f, show, quarters=fixed.nvidia_quarters(ds), **cached).history)
@@ -76,17 +84,25 @@ def _scenario(frame: Frame) -> None:
     st.caption(text.SCENARIO_INTRO)
     presets, first = list(scenario.PRESETS), scenario.DEFAULT_PRESET
     chosen = {"index": presets.index(first), "on_change": _apply_preset}
-    preset = bound(st.selectbox, frame.param("preset"), presets, default=first, **chosen)
+    preset = bound(st.selectbox, frame.param("preset"), presets, url_default=first, label="Preset", **chosen)
     st.caption(md_escape(scenario.PRESET_NOTES[preset]))
     base, values, columns = scenario.PRESETS[preset], {}, st.columns(2)
     for n, i in enumerate(scenario.SLIDERS):  # the numbers, in two columns
         (lo, hi, step), at = i.limits, float(getattr(base, i.name))
         limits = {"min_value": lo, "max_value": hi, "step": step, "format": i.format, "help": i.note}
-        values[i.name] = bound(columns[n % 2].slider, frame.param(i.key), default=at, value=at, **limits)
+        values[i.name] = bound(
+            columns[n % 2].slider, frame.param(i.key), url_default=at, value=at, label=i.widget_label, **limits
+        )
     for i in (i for i in scenario.INPUTS if not i.limits):  # the licence start: one of the quarters
         at, quarters = getattr(base, i.name), list(scenario.QUARTERS)
         values[i.name] = bound(
-            st.select_slider, frame.param(i.key), default=at, options=quarters, value=at, help=i.note
+            st.select_slider,
+            frame.param(i.key),
+            url_default=at,
+            options=quarters,
+            value=at,
+            label=i.widget_label,
+            help=i.note,
         )
     assumptions = scenario.Assumptions(**values)
     m = model.build(frame.ds, frame.filters, "Scenario", preset=preset, assumptions=assumptions).scenario

@@ -17,7 +17,7 @@ def render(frame: Frame) -> None:
     # 2. Data dictionary.
     st.subheader("Data dictionary")
     names = list(model.table_names(ds))
-    table = bound(st.selectbox, frame.param("table"), names, default=names[0])
+    table = bound(st.selectbox, frame.param("table"), names, url_default=names[0])
     m = model.build(ds, frame.filters, table, data_dir(), dated_events)
     st.markdown(m.dictionary.heading)
     st.dataframe(m.dictionary.fields, hide_index=True, key="dict_table")

@@ -41,9 +41,11 @@ def render(frame: Frame) -> None:
     st.subheader("Rare earths by country")
     editions = list(frame.param("edition").options)
     u1, u2 = st.columns([1, 1])
-    view = bound(u1.radio, frame.param("usgs"), list(model.VIEWS), default="mining", horizontal=True, help=VIEW_HELP)
+    view = bound(
+        u1.radio, frame.param("usgs"), list(model.VIEWS), url_default="mining", horizontal=True, help=VIEW_HELP
+    )
     first = editions[0] if editions else None
-    edition = bound(u2.radio, frame.param("edition"), editions, default=first, horizontal=True, help=EDITION_HELP)
+    edition = bound(u2.radio, frame.param("edition"), editions, url_default=first, horizontal=True, help=EDITION_HELP)
     m = model.build(ds, frame.filters, dated_events(ds), data_only(ds, view, edition))
     usgs = m.by_country
     if usgs.spec is None:

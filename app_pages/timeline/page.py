@@ -45,7 +45,9 @@ def render(frame: Frame) -> None:
     st.title("Timeline")
     if not require(ds, "events", "actors", "sources", "links"):
         st.stop()
-    lanes = bound(st.radio, frame.param("lanes"), ["lever", "side"], default="lever", horizontal=True, help=LANES_HELP)
+    lanes = bound(
+        st.radio, frame.param("lanes"), ["lever", "side"], url_default="lever", horizontal=True, help=LANES_HELP
+    )
     layout.filtered_line(frame.filters, frame.actor_names, "chart and table")
 
     # A click on the chart or a row of the table opens an event (applied before the card's widget).
