@@ -12,7 +12,7 @@ multiselect) on the same Streamlit, and measures in headless Chromium, as median
 - bytes the browser receives over the websocket per page;
 - server memory (RSS) with 1 and with 10 open sessions.
 
-Then, for synthetic data at 10x, 100x and 1000x the curated events and links (bench/generate.py),
+Then, for synthetic data at 10x, 100x and 1000x the curated events and links (support/generate.py),
 rerun time and bytes per page. Every figure is printed and written to the results file.
 """
 
@@ -35,8 +35,8 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from app_pages import PAGES as SITE_PAGES
-from bench.generate import generate
 from support.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_ready
+from support.generate import generate
 
 ROOT = Path(__file__).resolve().parent.parent
 PAGES = [p.path for p in SITE_PAGES]  # URL paths, from the one page registry
@@ -498,7 +498,7 @@ def report(
         "",
         "## Larger data",
         "",
-        "Synthetic events and links at N times the curated size (bench/generate.py); the other tables as curated.",
+        "Synthetic events and links at N times the curated size (support/generate.py); the other tables as curated.",
         "",
         "| Scale | Events | Links | First load, validation included (ms) | Filter change (ms) | Target | "
         "Largest page bytes | Target |",

@@ -10,11 +10,6 @@ from chipsmag.text import csv_text, md_escape
 from components.data import DERIVED_COLUMNS
 
 
-def filters() -> Filters:
-    """The shared filters, set by app.py in this run."""
-    return st.session_state["_filters"]
-
-
 def filtered_line(f: Filters, actor_names: dict[str, str], applies_to: str = "") -> None:
     text = describe(f, actor_names)
     if text:

@@ -339,7 +339,7 @@ def test_the_timeline_zoom_window_travels_in_the_link(on_record):
 @pytest.fixture
 def many_events(on_record, tmp_path, monkeypatch):
     """The fixture's events three times over (177 events: two pages of the table), as the benchmark makes them."""
-    from bench.generate import generate
+    from support.generate import generate
 
     monkeypatch.setenv("CHIPSMAG_DATA_DIR", str(generate(3, tmp_path / "data", on_record)))
 

@@ -1,4 +1,4 @@
-"""Synthetic data at N times the curated size: ``python -m bench.generate --scale 100 --out DIR``.
+"""Synthetic data at N times the curated size: ``python -m support.generate --scale 100 --out DIR``.
 
 Every table is copied; events and links are repeated N times with new ids (E27, E27_0001, ...),
 each copy of a link joining the same copies of its events, so the result passes the validator.
