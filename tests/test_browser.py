@@ -10,7 +10,6 @@ from playwright.sync_api import Browser, Page, expect
 
 from chipsmag.loading import load_dataset
 from support.browser import (
-    ARTIFACTS,
     choose_option,
     expect_no_exception,
     streamlit_server,
@@ -85,27 +84,6 @@ def test_page_loads_with_its_charts_and_no_exception(page: Page, server: str, pa
     expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(plotly)
     expect(page.locator("[data-testid='stVegaLiteChart']")).to_have_count(altair)
     expect(page.locator("[data-testid='stSidebarNavLink']")).to_have_count(len(PAGES))
-
-
-@pytest.mark.parametrize("size", [(1400, 1000), (390, 844)], ids=["desktop", "phone"])
-def test_screenshots_of_every_page(browser: Browser, server: str, size):
-    """Screenshots for a person to look at (tests/artifacts/); each page must render first."""
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
-    page = context.new_page()
-    try:
-        for path in PAGES:
-            page.goto(f"{server}/{path}")
-            wait_ready(page)
-            expect_no_exception(page)
-            if PAGES[path][1] or PAGES[path][2]:
-                drawn = "[data-testid='stPlotlyChart'] .main-svg, [data-testid='stVegaLiteChart'] .marks"
-                expect(page.locator(drawn).first).to_be_visible()
-            shot = ARTIFACTS / f"{path or 'overview'}-{size[0]}x{size[1]}.png"
-            page.screenshot(path=shot)
-            assert shot.stat().st_size > 10_000
-    finally:
-        context.close()
 
 
 def test_share_link_round_trip_in_a_fresh_browser(browser: Browser, server: str):
