@@ -100,23 +100,27 @@ def tariff_stack(tariffs: pd.DataFrame, layers: pd.DataFrame, end: str) -> pd.Da
     rows = tariffs[tariffs["status"] == "in_force"].copy()
     rows["side"] = rows["layer"].map(meta["side"])
     rows = rows[rows["layer"].map(meta["scope"]) == "general"]
+    names, authorities = meta["name"].to_dict(), meta["authority"].to_dict()
     out = []
     for side, side_rows in rows.groupby("side", sort=True):
         days = sorted({*side_rows["effective_date"], end})
         side_layers = list(dict.fromkeys(side_rows["layer"]))
+        steps = side_rows.sort_values("effective_date", kind="stable")
+        steps = list(zip(steps["effective_date"], steps["layer"], steps["rate_pct"], strict=True))
         for day in days:
-            upto = side_rows[side_rows["effective_date"] <= day].sort_values("effective_date", kind="stable")
-            latest = upto.groupby("layer", sort=False).tail(1).set_index("layer")["rate_pct"]
+            latest: dict[str, float] = {}
+            for effective, layer, rate in steps:  # in date order: a layer's latest rate by the day wins
+                if effective <= day:
+                    latest[layer] = rate
             for layer in side_layers:  # every layer at every step (0 before it began), so stacks align
-                rate = latest.get(layer, 0.0)
                 out.append(
                     {
                         "side": side,
                         "day": day,
                         "layer": layer,
-                        "name": meta.at[layer, "name"],
-                        "authority": meta.at[layer, "authority"],
-                        "rate": float(rate),
+                        "name": names[layer],
+                        "authority": authorities[layer],
+                        "rate": float(latest.get(layer, 0.0)),
                     }
                 )
     return pd.DataFrame(out, columns=["side", "day", "layer", "name", "authority", "rate"])

@@ -46,7 +46,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageChops
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from app_pages import PAGES, PageSpec
@@ -122,18 +122,29 @@ class Comparison:
         return self.size == self.expected_size and self.share <= TOLERANCE
 
 
+_CONTEXTS: dict[tuple[int, int], BrowserContext] = {}
+
+
+def _context(browser: Browser, width: int) -> BrowserContext:
+    """One browser context per width, kept for the browser's life: each shot opens a new page in it
+    (a new session of the app; the frontend's files come from the context's cache)."""
+    key = (id(browser), width)
+    if key not in _CONTEXTS:
+        _CONTEXTS[key] = browser.new_context(viewport={"width": width, "height": HEIGHT}, reduced_motion="reduce")
+    return _CONTEXTS[key]
+
+
 def capture(browser: Browser, url: str, shot: Shot) -> bytes:
     """The PNG of ``shot``'s page from the server at ``url``, once it is drawn and still."""
-    context = browser.new_context(viewport={"width": shot.width, "height": HEIGHT}, reduced_motion="reduce")
+    page = _context(browser, shot.width).new_page()
     try:
-        page = context.new_page()
         page.goto(f"{url}/{shot.page.path}")
         wait_ready(page)
         expect_no_exception(page)
         page.wait_for_function(DRAWN, timeout=30_000)
         return still_screenshot(page, shot)
     finally:
-        context.close()
+        page.close()
 
 
 def still_screenshot(page: Page, shot: Shot) -> bytes:

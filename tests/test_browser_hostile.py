@@ -79,29 +79,25 @@ def watch(browser: Browser):
     w.context.close()
 
 
+HOVER_EVERY_MARK = """() => {
+  const seen = [];
+  const tooltip = () => document.querySelector('#vg-tooltip-element.visible');
+  for (const mark of document.querySelectorAll("[data-testid='stVegaLiteChart'] path[aria-label]")) {
+    const box = mark.getBoundingClientRect();
+    if (!box.width) continue;
+    const at = {bubbles: true, clientX: box.x + box.width / 2, clientY: box.y + box.height / 2};
+    mark.dispatchEvent(new PointerEvent('pointermove', at));
+    mark.dispatchEvent(new MouseEvent('mousemove', at));
+    if (tooltip()) seen.push(tooltip().innerText);
+  }
+  return seen;
+}"""
+
+
 def hover_texts(page: Page) -> str:
-    """Move the mouse over every marker of every chart (Plotly's points, Vega-Lite's marks);
-    everything the hover labels and tooltips said."""
-    seen = []
-    for mark in page.locator("[data-testid='stVegaLiteChart'] path[aria-label]").all():
-        box = mark.bounding_box()
-        if not box or box["width"] == 0:
-            continue
-        mark.hover(force=True)
-        tooltip = page.locator("#vg-tooltip-element.visible")
-        if tooltip.count():
-            seen.append(tooltip.inner_text())
-    for point in page.locator("[data-testid='stPlotlyChart'] .scatterlayer .point").all():
-        box = point.bounding_box()
-        if not box or box["width"] == 0:
-            continue
-        point.scroll_into_view_if_needed()
-        box = point.bounding_box()
-        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-        label = page.locator(".hoverlayer .hovertext")
-        if label.count():
-            seen.append(label.first.text_content() or "")
-    return "\n".join(seen)
+    """Move the pointer over every mark of every chart, in the page itself (one round trip, not one
+    per mark); everything the tooltips said."""
+    return "\n".join(page.evaluate(HOVER_EVERY_MARK))
 
 
 def vega_tooltip_of(page: Page, label_part: str, attempts: int = 5) -> str:

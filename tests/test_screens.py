@@ -40,13 +40,13 @@ def test_an_altered_baseline_fails_naming_the_page_width_share_and_images(tmp_pa
     shot = screens.SHOTS[0]
     actual = screens.decode(shot.baseline)
     altered = actual.copy()
-    ImageDraw.Draw(altered).rectangle((600, 40, 629, 59), fill=(255, 0, 255))  # 30 x 20 px
+    ImageDraw.Draw(altered).rectangle((600, 40, 659, 79), fill=(255, 0, 255))  # 60 x 40 px
     baseline = tmp_path / "altered.png"
     altered.save(baseline)
     problem = screens.check(png_of(actual, tmp_path / "actual.png"), shot, baseline, tmp_path / "artifacts")
     assert problem is not None
     assert f"{shot.page.key} at {shot.width} px differs from {baseline}" in problem
-    assert f"600 pixels, {600 / (actual.width * actual.height):.4%} of the image" in problem
+    assert f"2400 pixels, {2400 / (actual.width * actual.height):.4%} of the image" in problem
     actual_path, diff_path = (tmp_path / "artifacts" / f"screen-{shot.name}-{k}.png" for k in ("actual", "diff"))
     assert f"Actual: {actual_path}; diff (differing pixels in red): {diff_path}" in problem
     assert screens.decode(diff_path).getpixel((610, 50)) == (255, 0, 0)

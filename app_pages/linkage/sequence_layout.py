@@ -9,6 +9,7 @@ it into the Vega-Lite spec.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
 
 import pandas as pd
@@ -226,10 +227,11 @@ def strips(lay: Layout, tariff_lines: pd.DataFrame) -> list[dict]:
     out = []
     for side in ("US", "CN"):
         mine = tariff_lines[tariff_lines["side"] == side].sort_values("day")
+        days, rates = mine["day"].tolist(), mine["rate"].tolist()
         last = None
         for r in lay.rows.itertuples():
-            known = mine[mine["day"] <= r.day]
-            rate = known["rate"].iloc[-1] if len(known) else None
+            known = bisect.bisect_right(days, r.day)  # the changes on or before the row's date
+            rate = rates[known - 1] if known else None
             rate = None if rate is None or pd.isna(rate) else float(rate)
             x0, x1 = STRIP[side]
             out.append(
