@@ -29,6 +29,14 @@ def _clicked() -> dict:
     return {}
 
 
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _build(version: str, filters, asked: tuple, _ds, _actor_names) -> model.TimelineModel:
+    """The timeline for these filters and options, built once and shared read-only by every session that
+    asks for the same view (a reader going back to a filter; many readers of one shared link)."""
+    del version  # part of the key: a new data version is a new timeline
+    return model.build(_ds, filters, dated_events(_ds), _actor_names, **dict(asked))
+
+
 def _zoom() -> model.Window | None:
     """The zoom window asked for: from the link on arrival, then from the brush on the overview strip."""
     if "_tl_zoom" not in st.session_state:
@@ -53,7 +61,7 @@ def render(frame: Frame) -> None:
     # A click on the chart or a row of the table opens an event (applied before the card's widget).
     chosen = urlbind.chosen_id(frame.param("event"))
     asked = {"lanes": lanes, "zoom": _zoom(), "chosen": chosen, "table_page_no": st.session_state.get("tl_page", 1)}
-    m = model.build(ds, frame.filters, dated_events(ds), frame.actor_names, **asked, **_clicked())
+    m = _build(ds.version, frame.filters, tuple(sorted({**asked, **_clicked()}.items())), ds, frame.actor_names)
     if m.chosen != chosen:
         st.session_state["event"] = m.chosen
 
