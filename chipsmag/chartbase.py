@@ -53,7 +53,7 @@ def esc(value: object) -> str:
     return html.escape("" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value))
 
 
-TITLE_LINE = 48  # characters: Plotly does not wrap titles, and a phone (390 px) shows about this many
+TITLE_LINE = 48  # characters: a chart title is not wrapped for us, and a phone (390 px) shows about this many
 
 
 def title_lines(title: str) -> list[str]:

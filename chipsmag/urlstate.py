@@ -55,12 +55,14 @@ def _quoted(value: str) -> str:
 def _review_dates(p: Param, values: list[str], review: Review) -> None:
     if len(values) > 2:
         review.notices.append(f"{p.label}: {len(values)} values given, a range takes two; the range was reset.")
+        review.drop_keys.append(p.key)  # dropped, not left for the widget to read in its own way
         return
     dates = [_parse_date(v) for v in values]
     bad = [v for v, d in zip(values, dates, strict=True) if d is None]
     if bad:
         shown = ", ".join(_quoted(v) for v in bad)
         review.notices.append(f"{p.label}: {shown} is not a date in the form YYYY-MM-DD; the range was reset.")
+        review.drop_keys.append(p.key)  # dropped, not left for the widget to read in its own way
         return
     lo, hi = p.bounds if p.bounds else (dt.date.min, dt.date.max)
     outside = [d for d in dates if d is not None and not lo <= d <= hi]
@@ -69,6 +71,7 @@ def _review_dates(p: Param, values: list[str], review: Review) -> None:
         review.notices.append(
             f"{p.label}: {shown} is outside the data ({lo.isoformat()} to {hi.isoformat()}); the range was reset."
         )
+        review.drop_keys.append(p.key)
         return
     if len(dates) == 2 and dates[0] > dates[1]:
         review.corrections[p.key] = (dates[1], dates[0])

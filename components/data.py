@@ -56,7 +56,7 @@ def _freeze_long_lived_objects() -> None:
     """Take what exists once the data is loaded out of the garbage collector's full passes.
 
     Streamlit runs a full collection after every script run (``runner.postScriptGC``). With
-    pandas, Plotly, Altair and pandera imported that pass walks about 180,000 long-lived objects:
+    pandas, Altair and pandera imported that pass walks about 180,000 long-lived objects:
     about 95 ms of every rerun on the benchmark machine, holding the lock that the server needs
     to send the page. Frozen objects are skipped by those passes (reference counting still frees
     them). Unfreezing first lets a data version that the cache has replaced be collected.
@@ -88,6 +88,37 @@ def per_version(fn: Callable[..., T]) -> Callable[..., T]:
     @functools.wraps(fn)
     def wrapper(ds: Dataset, *args: Hashable) -> T:
         return _per_version(f"{fn.__module__}.{fn.__qualname__}", ds.version, args, fn, ds)
+
+    return wrapper
+
+
+@st.cache_resource(max_entries=128, show_spinner=False)
+def _per_view(name: str, version: str, args: tuple, keyed: tuple, _fn: Callable, _ds: Dataset, _kwargs: dict) -> Any:
+    del name, version, keyed  # cache key: which model, of which data version, for which view
+    return _fn(_ds, *args, **_kwargs)
+
+
+def _hashable(value: object) -> bool:
+    try:
+        hash(value)
+    except TypeError:
+        return False
+    return True
+
+
+def per_view(fn: Callable[..., T]) -> Callable[..., T]:
+    """Build ``fn(ds, *args, **kwargs)`` once per data version and view, and share it read-only: the
+    positional ``args`` (the filters and the page's options, hashable) are the key, with the keyword
+    arguments that can be hashed (a file's path); the others (frames derived per data version) must
+    depend on the data version alone.
+
+    For a page's model: a reader going back to a view, or many readers of one shared link, get the
+    model already built instead of a rebuild on every run."""
+
+    @functools.wraps(fn)
+    def wrapper(ds: Dataset, *args: Hashable, **kwargs: Any) -> T:
+        keyed = tuple((k, v) for k, v in sorted(kwargs.items()) if _hashable(v))
+        return _per_view(f"{fn.__module__}.{fn.__qualname__}", ds.version, args, keyed, fn, ds, kwargs)
 
     return wrapper
 

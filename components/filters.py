@@ -41,6 +41,10 @@ def sidebar(params: list[Param], actor_names: dict[str, str], bounds: tuple[dt.d
             help="Events, links, claims, tariffs and monthly exports inside this range.",
         )
         dates = tuple(picked) if isinstance(picked, tuple | list) else (picked,)
+        reset = st.session_state.pop("_reset_dates", None)  # the link's range was dropped by the review
+        if reset is not None and dates != tuple(reset):
+            st.session_state["_dates_fix"] = tuple(reset)
+            st.rerun()
         if len(dates) == 2 and dates[0] > dates[1]:
             st.session_state["_dates_fix"] = (dates[1], dates[0])
             st.rerun()

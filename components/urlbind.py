@@ -32,8 +32,11 @@ def review_arrival(params: list[Param], page: str) -> None:
         return
     query = {key: st.query_params.get_all(key) for key in st.query_params}
     review = review_query(query, params, page)
+    ranges = {p.key: p.bounds for p in params if p.kind == "date_range" and p.bounds}
     for key in review.drop_keys:
         del st.query_params[key]
+        if key in ranges:  # a range the review reset: the widget must show every date, whatever it parsed
+            st.session_state["_reset_" + key] = ranges[key]
     dates = {p.key for p in params if p.kind == "date"}
     for key, value in review.corrections.items():
         if key in dates:  # a single date outside the record is clamped before its widget reads it

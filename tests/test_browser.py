@@ -8,7 +8,9 @@ import re
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
+from app_pages import PAGES as REGISTRY
 from chipsmag.loading import load_dataset
+from support.apptest import CHARTS, HEADINGS
 from support.browser import (
     choose_option,
     expect_no_exception,
@@ -17,16 +19,6 @@ from support.browser import (
 )
 
 pytestmark = pytest.mark.browser
-
-PAGES = {  # url path: (page title, Plotly charts, Vega-Lite charts)
-    "": ("Chips for magnets", 0, 1),
-    "measures": ("State of play", 0, 3),
-    "timeline": ("Timeline", 0, 2),
-    "revenue": ("Revenue at risk", 0, 2),
-    "supply": ("Supply", 0, 5),
-    "linkage": ("Chips for magnets", 0, 3),
-    "sources": ("Sources & data", 0, 0),
-}
 
 
 @pytest.fixture(scope="module")
@@ -74,16 +66,15 @@ def sidebar_nav(page: Page, title: str):
     return page.locator("[data-testid='stSidebarNavLink']", has_text=title).first
 
 
-@pytest.mark.parametrize("path", list(PAGES), ids=[p or "overview" for p in PAGES])
-def test_page_loads_with_its_charts_and_no_exception(page: Page, server: str, path: str):
-    heading, plotly, altair = PAGES[path]
-    page.goto(f"{server}/{path}")
+@pytest.mark.parametrize("spec", REGISTRY, ids=[p.key for p in REGISTRY])
+def test_page_loads_with_its_charts_and_no_exception(page: Page, server: str, spec):
+    page.goto(f"{server}/{spec.path}")
     wait_ready(page)
     expect_no_exception(page)
-    expect(page.locator("h1").first).to_have_text(heading)
-    expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(plotly)
-    expect(page.locator("[data-testid='stVegaLiteChart']")).to_have_count(altair)
-    expect(page.locator("[data-testid='stSidebarNavLink']")).to_have_count(len(PAGES))
+    expect(page.locator("h1").first).to_have_text(HEADINGS[spec.key])
+    expect(page.locator("[data-testid='stPlotlyChart']")).to_have_count(0)
+    expect(page.locator("[data-testid='stVegaLiteChart']")).to_have_count(CHARTS[spec.key])
+    expect(page.locator("[data-testid='stSidebarNavLink']")).to_have_count(len(REGISTRY))
 
 
 def test_share_link_round_trip_in_a_fresh_browser(browser: Browser, server: str):

@@ -18,7 +18,6 @@ from support.apptest import (
 )
 from support.apptest import (
     open_page,
-    plotly_specs,
     vega_specs,
 )
 
@@ -45,7 +44,7 @@ def test_every_vega_lite_spec_passes_the_vega_lite_schema(page, query, vega_lite
 def test_every_chart_has_a_source_line(page):
     at = open_page(page)
     n_sources = sum("Sources:" in c.value for c in at.caption) + sum("Sources:" in e.label for e in at.expander)
-    assert n_sources >= len(plotly_specs(at)) + len(vega_specs(at)) - 1  # the HHI shares the stage chart's line
+    assert n_sources >= len(vega_specs(at)) - 1  # the HHI shares the stage chart's line
 
 
 @given(st.lists(st.text(alphabet="abcdefghij,:()", min_size=1, max_size=20), min_size=1, max_size=15))

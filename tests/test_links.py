@@ -124,3 +124,35 @@ def test_reversed_date_range_is_swapped():
     assert any("end first" in w.value for w in at.warning)
     assert "filtered: 2025-01-01 to 2025-06-30" in texts(at)
     assert at.date_input(key="dates").value == (dt.date(2025, 1, 1), dt.date(2025, 6, 30))
+
+
+# Links made before the pages became folders still open the same view: every parameter the previous
+# version read is still read, by the same page, with the same kind of value.
+PREVIOUS_PARAMS = {
+    "timeline": {"lanes": "one", "event": "one", "zoom": "date_range"},
+    "supply": {"usgs": "one", "edition": "one"},
+    "linkage": {"period": "one", "relation": "multi", "basis": "multi", "link": "one", "focus": "one"},
+    "sources": {"table": "one"},
+    "overview": {"chain": "one"},
+    "measures": {"on": "date", "side": "one", "measure": "one"},
+    "revenue": {
+        "show": "one",
+        "preset": "one",
+        "s_market": "number",
+        "s_share": "number",
+        "s_licence": "number",
+        "s_fee": "number",
+        "s_uptake": "number",
+        "s_subst": "number",
+        "s_start": "one",
+    },
+}
+
+
+def test_every_parameter_an_older_link_holds_is_still_read_by_its_page(record):
+    from app_pages import page_params
+
+    declared = {(p.page, p.key): p.kind for p in page_params(record, dt.date(2026, 11, 29))}
+    for page, keys in PREVIOUS_PARAMS.items():
+        for key, kind in keys.items():
+            assert declared.get((page, key)) == kind, (page, key)

@@ -7,7 +7,7 @@ import streamlit as st
 from app_pages.linkage import model, sequence
 from chipsmag.text import md_escape
 from components import data, fixed, layout, sources, urlbind
-from components.data import require
+from components.data import per_view, require
 from components.frame import Frame, bound
 
 
@@ -54,7 +54,7 @@ def render(frame: Frame) -> None:
     focus_param, link_param = frame.param("focus"), frame.param("link")
     derived = model.Derived(data.dated_events(ds), data.hover_links(ds), fixed.tariff_lines(ds))
     focus, link = urlbind.chosen_id(focus_param), urlbind.chosen_id(link_param)
-    m = model.build(ds, f, period, relations, basis, focus, link, derived)
+    m = per_view(model.build)(ds, f, period, tuple(relations), tuple(basis), focus, link, derived=derived)
     urlbind.id_select(
         st,
         focus_param,

@@ -7,7 +7,7 @@ import streamlit as st
 
 from app_pages.measures import charts, model
 from components import layout, sources, urlbind
-from components.data import require
+from components.data import per_view, require
 from components.frame import Frame, bound
 
 
@@ -46,7 +46,7 @@ def render(frame: Frame) -> None:
         url_default=None,
         help="One side, or both when none is picked.",
     )
-    m = model.build(ds, frame.filters, day, side, frame.today, frame.actor_names)
+    m = per_view(model.build)(ds, frame.filters, day, side, frame.today, actor_names=frame.actor_names)
     if m.after_coverage:
         st.warning(m.after_coverage, icon=":material/event_busy:")
 

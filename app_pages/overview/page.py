@@ -4,8 +4,9 @@ import streamlit as st
 
 from app_pages.overview import model
 from app_pages.overview.model import Card
+from chipsmag import content
 from components import data, fixed, layout, sources
-from components.data import require
+from components.data import per_view, require
 from components.frame import Frame, bound
 
 TABLES = ("sources", "revenue", "claims", "supply", "magnet_exports", "events", "links", "actors", "tariffs")
@@ -34,13 +35,14 @@ def render(frame: Frame) -> None:
         url_value=lambda chosen: chosen or last,
         help="The linked moves of one year, each labelled.",
     )
-    m = model.build(
+    m = per_view(model.build)(
         ds,
         frame.filters,
         year or last,
         frame.today,
         events=data.dated_events(ds),
         shares=fixed.china_stage_shares(ds),
+        quoted=content.CONTENT_FILE,
     )
     with head:
         _headlines(frame, m)
