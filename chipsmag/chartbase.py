@@ -46,6 +46,7 @@ SIDE_LANES = ("US government", "China government", "Companies", "Other governmen
 FONT = "Source Sans Pro, sans-serif"
 
 MAX_EVENT_LINES = 40
+MAX_EVENT_MARKS = 300  # events on a time series past which each day gets one mark, its events counted
 ID_PX, PHONE_PLOT_PX = 34, 330  # an event id's room (four characters at 10 px, and a gap); a phone's plot
 
 
@@ -98,8 +99,18 @@ def event_marks(events: pd.DataFrame, x: dict, color: str) -> dict:
     close in time take different rows, close meaning nearer than an id's width on a phone's plot
     (``ID_PX`` of ``PHONE_PLOT_PX``, scaled to the axis' span); where all rows are taken the id is
     left out (the triangle and its tooltip stay), so ids never overlap. Past MAX_EVENT_LINES
-    events, only the triangles (their titles in the tooltip). A layer to add to the series' layers."""
+    events, only the triangles (their titles in the tooltip); past MAX_EVENT_MARKS, one triangle a
+    day saying how many events fell on it. A layer to add to the series' layers."""
+    counts = None
+    if len(events) > MAX_EVENT_MARKS:  # one triangle a day, its events counted: a page stays light
+        counts = events.groupby("plot_date", sort=True).size()
+        events = events.sort_values("plot_date", kind="stable").drop_duplicates("plot_date")
     marks = event_rows(events)
+    if counts is not None:
+        n = counts.loc[events["plot_date"]].tolist()
+        marks["id"] = ""
+        marks["title"] = [f"{k:,} events" for k in n]
+        marks["aria"] = [f"{k:,} events on {w}" for k, w in zip(n, marks["when"], strict=True)]
     ex = {**x, "field": "day"}
     tooltip = [{"field": "id", "title": "Event"}, {"field": "when", "title": "Date"}, {"field": "title"}]
     days = pd.to_datetime(marks["day"])

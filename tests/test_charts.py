@@ -7,6 +7,7 @@ from pathlib import Path
 
 import altair as alt
 import jsonschema
+import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -70,3 +71,31 @@ def test_long_chart_titles_are_broken_for_phones(record):
 def vega_lite_schema():
     path = Path(alt.__file__).parent / "vegalite" / "v6" / "schema" / "vega-lite-schema.json"
     return jsonschema.Draft7Validator(json.loads(path.read_text(encoding="utf-8")))
+
+
+def test_events_past_the_cap_are_one_mark_a_day_with_their_count(record):
+    """However many events a series' window holds, its marks stay few: one a day, saying how many."""
+    from chipsmag.filters import with_plot_dates
+
+    events = with_plot_dates(record.tables["events"])
+    many = pd.concat([events] * (chartbase.MAX_EVENT_MARKS // len(events) + 1), ignore_index=True)
+    x = {"field": "day", "type": "temporal"}
+    values = chartbase.event_marks(many, x, "#000000")["data"]["values"]
+    days = many["plot_date"].nunique()
+    assert len(values) == days and {v["id"] for v in values} == {""}
+    per_day = many.groupby("plot_date").size()
+    first = values[0]
+    assert first["title"] == f"{per_day.iloc[0]:,} events" and first["aria"].startswith(first["title"])
+    few = chartbase.event_marks(events, x, "#000000")["data"]["values"]
+    assert sorted(v["id"] for v in few) == sorted(events["id"])  # under the cap, every event is its own mark
+
+
+def test_the_timeline_strip_past_the_cap_draws_one_tick_a_day_and_category(record):
+    from app_pages.timeline import charts as timeline_charts
+    from chipsmag.filters import with_plot_dates
+
+    events = with_plot_dates(record.tables["events"])
+    many = pd.concat([events] * (timeline_charts.MAX_EVENT_POINTS // len(events) + 1), ignore_index=True)
+    rows = timeline_charts.overview_strip(many, None)["data"]["values"]
+    assert len(rows) == len(events[["plot_date", "category"]].drop_duplicates())
+    assert len(timeline_charts.overview_strip(events, None)["data"]["values"]) == len(events)

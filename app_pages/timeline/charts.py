@@ -228,10 +228,13 @@ def labelled_chart(
 
 
 def overview_strip(events: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp] | None) -> dict:
-    """Every filtered event as a tick on one line; drag across it to choose the window (BRUSH)."""
+    """Every filtered event as a tick on one line; drag across it to choose the window (BRUSH). Past
+    MAX_EVENT_POINTS events, one tick a day and category (ticks of one day and category coincide)."""
     data = pd.DataFrame(
         {"day": day_text(events["plot_date"]), "category_label": events["category"].map(CATEGORY_LABELS)}
     )
+    if len(data) > MAX_EVENT_POINTS:
+        data = data.drop_duplicates()
     brush: dict = {"name": BRUSH, "select": {"type": "interval", "encodings": ["x"]}}
     if window is not None:
         brush["value"] = {"x": [_datetime(window[0]), _datetime(window[1])]}
