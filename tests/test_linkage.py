@@ -10,8 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
-import re
-from html import unescape
 
 import pandas as pd
 import pytest
@@ -26,6 +24,7 @@ from chipsmag.filters import (
     with_plot_dates,
 )
 from support.apptest import open_page, share_link, texts, vega_values
+from support.svg import svg_texts
 
 WIDTHS = (1400 - 60, 390 - 32)  # the chart's width in a 1400 px window and on a 390 px phone
 EVERYTHING = Filters(dt.date(2018, 1, 1), dt.date(2025, 12, 31))  # the whole record_2025 fixture
@@ -244,34 +243,13 @@ def test_the_tariff_strips_write_a_rate_where_it_changed(year_2025):
     assert all(a["rate"] != b["rate"] for a, b in itertools.pairwise(us) if b["text"])
 
 
-def _svg_texts(svg: str) -> list[dict]:
-    """The text marks of a Vega SVG: their string, position and font size."""
-    out = []
-    for m in re.finditer(r"<text([^>]*)>(.*?)</text>", svg, flags=re.S):
-        attrs, body = m.group(1), unescape(re.sub(r"<[^>]+>", "", m.group(2)))
-        move = re.search(r"translate\(([-\d.]+),\s*([-\d.]+)\)", attrs)
-        size = re.search(r"font-size=\"([\d.]+)px\"", attrs)
-        anchor = re.search(r'text-anchor="(\w+)"', attrs)
-        if move and body.strip():
-            out.append(
-                {
-                    "text": body,
-                    "x": float(move.group(1)),
-                    "y": float(move.group(2)),
-                    "size": float(size.group(1)) if size else 11.0,
-                    "anchor": anchor.group(1) if anchor else "start",
-                }
-            )
-    return out
-
-
 @pytest.mark.parametrize("width", WIDTHS, ids=["desktop", "phone"])
 def test_the_rendered_svg_holds_every_label_and_no_two_overlap(year_2025, width):
     moves, links, countries, lines = year_2025
     spec = sequence.sequence_chart(moves, links, countries, lines)
     spec["width"] = width
     svg = vlc.vegalite_to_svg(json.dumps(spec))
-    texts = _svg_texts(svg)
+    texts = svg_texts(svg)
     shown = {t["text"] for t in texts}
     for row in seq_layout.layout(moves, countries).rows.itertuples():
         assert row.when in shown, row.id

@@ -5,9 +5,7 @@ window) and, in the running app, the filters, the link's zoom and event, and the
 from __future__ import annotations
 
 import datetime as dt
-import html
 import json
-import re
 
 import pandas as pd
 import pytest
@@ -18,6 +16,7 @@ from chipsmag import chartbase, hovers
 from chipsmag.filters import Filters, apply_to_events, with_plot_dates
 from chipsmag.urlstate import review_query
 from support.apptest import charts_of, frame_with, open_page, share_link, texts, unescape, vega_specs, vega_values
+from support.svg import svg_texts
 
 EVERYTHING = Filters(dt.date(2018, 1, 1), dt.date(2026, 1, 1))
 APRIL = (pd.Timestamp("2025-04-01"), pd.Timestamp("2025-04-30"))
@@ -248,33 +247,12 @@ def test_every_event_is_labelled_in_a_small_window_and_rows_are_capped_otherwise
         assert mine["y"].nunique() <= charts.MAX_ROWS
 
 
-def _svg_texts(svg: str) -> list[dict]:
-    """The text marks of a Vega SVG: their string, position, font size and anchor."""
-    out = []
-    for m in re.finditer(r"<text([^>]*)>(.*?)</text>", svg, flags=re.S):
-        attrs, body = m.group(1), html.unescape(re.sub(r"<[^>]+>", "", m.group(2)))
-        move = re.search(r"translate\(([-\d.]+),\s*([-\d.]+)\)", attrs)
-        size = re.search(r"font-size=\"([\d.]+)px\"", attrs)
-        anchor = re.search(r'text-anchor="(\w+)"', attrs)
-        if move and body.strip():
-            out.append(
-                {
-                    "text": body,
-                    "x": float(move.group(1)),
-                    "y": float(move.group(2)),
-                    "size": float(size.group(1)) if size else 11.0,
-                    "anchor": anchor.group(1) if anchor else "start",
-                }
-            )
-    return out
-
-
 @pytest.mark.parametrize("width", [1400 - 60, 390 - 32], ids=["desktop", "phone"])
 def test_the_rendered_labels_are_whole_and_apart(record, events, width):
     shown, w = _window(events, "2025-04-01", "2025-06-30")
     spec = charts.labelled_chart(shown, record.tables["actors"], "lever", w)
     spec["width"] = width
-    texts = _svg_texts(vlc.vegalite_to_svg(json.dumps(spec)))
+    texts = svg_texts(vlc.vegalite_to_svg(json.dumps(spec)))
     expected = {lb["text"] for layer in spec["layer"][2:4] for lb in layer["data"]["values"]}
     labels = [t for t in texts if t["text"] in expected]  # the event labels (not the axis' dates)
     assert expected == {t["text"] for t in labels}  # every label drawn whole (Vega cuts with '…')

@@ -359,3 +359,46 @@ def test_the_coverage_end_is_a_checked_fact(data_copy, coverage, expected):
         package["x_coverage"] = coverage
     path.write_text(json.dumps(package), encoding="utf-8")
     assert issues_of(data_copy.dir) == expected
+
+
+def test_the_quoted_ids_file_is_checked_like_the_data(tmp_path, record):
+    from chipsmag import content
+
+    good = content.CONTENT_FILE.read_text(encoding="utf-8")
+    missing = tmp_path / "missing.toml"
+    missing.write_text(good.replace('id = "L17"', 'id = "L999"'), encoding="utf-8")
+    assert content.check(record.tables, missing) == ["missing.toml: [overview] magnets_quote: L999 not in links"]
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[overview\nhuang = 1\n", encoding="utf-8")
+    (problem,) = content.check(record.tables, broken)
+    assert problem.startswith("broken.toml: cannot be read:")
+    shapeless = tmp_path / "shapeless.toml"
+    shapeless.write_text('[overview]\nhuang = { table = "claims" }\n', encoding="utf-8")
+    assert content.check(record.tables, shapeless) == [
+        "shapeless.toml: [overview] huang needs a table and an id (or ids)"
+    ]
+    assert content.check(record.tables) == []
+
+
+def test_a_coded_value_without_a_label_is_named(tmp_path):
+    import json
+
+    from chipsmag import vocab
+
+    descriptor = json.loads(vocab.DESCRIPTOR.read_text(encoding="utf-8"))
+    field = next(
+        f
+        for r in descriptor["resources"]
+        if r["name"] == "events"
+        for f in r["schema"]["fields"]
+        if f["name"] == "lever"
+    )
+    del field["x_labels"]["both"]
+    path = tmp_path / "datapackage.json"
+    path.write_text(json.dumps(descriptor), encoding="utf-8")
+    vocab._fields.cache_clear()
+    try:
+        assert vocab.problems(path) == ["datapackage.json: events.lever: no x_labels for both"]
+    finally:
+        vocab._fields.cache_clear()
+    assert vocab.problems() == []
