@@ -16,6 +16,10 @@ from chipsmag.urlstate import Param
 
 SOURCE_COLUMNS = ["id", "publisher", "original_publisher", "title", "published", "kind", "url", "note"]
 METHODOLOGY = Path(__file__).with_name("methodology.md")
+# Streamlit serves static/ at app/static/ (server.enableStaticServing); data/ links to static/data/,
+# so every file of the data package has a stable URL with the very bytes in data/.
+SERVED_DIR = Path(__file__).resolve().parents[2] / "static" / "data"
+SERVED_PATH = "app/static/data"
 
 
 @dataclass(frozen=True)
@@ -48,6 +52,7 @@ class SourcesModel:
     events: pd.DataFrame | None  # the events the filters select; None: events or actors did not load
     problems: str  # "" when every table loaded
     issues: pd.DataFrame | None  # one row per problem
+    stable_urls: pd.DataFrame | None  # file, table, url; None: this server reads another data folder
 
 
 def params(ds: Dataset, today: dt.date) -> tuple[Param, ...]:
@@ -96,8 +101,26 @@ def downloads(ds: Dataset, data_dir: Path) -> tuple[Download, ...]:
     )
 
 
+def stable_urls(ds: Dataset, data_dir: Path, base_url: str) -> pd.DataFrame | None:
+    """Every file of the data package (datapackage.json first) at its stable URL under ``base_url``;
+    None where the server reads a data folder other than the one it serves."""
+    if data_dir.resolve() != SERVED_DIR.resolve():
+        return None
+    files = [("datapackage.json", "Data package descriptor: tables, columns, units, rules")]
+    files += [
+        (r["path"], r.get("title", r["name"])) for r in ds.descriptor["resources"] if (data_dir / r["path"]).exists()
+    ]
+    root = f"{base_url.rstrip('/')}/{SERVED_PATH}"
+    return pd.DataFrame([{"file": f, "table": t, "url": f"{root}/{f}"} for f, t in files])
+
+
 def build(
-    ds: Dataset, filters: Filters, table: str, data_dir: Path, dated_events: Callable[[Dataset], pd.DataFrame]
+    ds: Dataset,
+    filters: Filters,
+    table: str,
+    data_dir: Path,
+    dated_events: Callable[[Dataset], pd.DataFrame],
+    base_url: str = "http://localhost:8501",
 ) -> SourcesModel:
     """Everything the page shows; ``dated_events`` gives the events with their plot dates (read
     only when the events and actors loaded)."""
@@ -117,4 +140,5 @@ def build(
         events,
         problems,
         pd.DataFrame([vars(i) for i in ds.issues]) if ds.issues else None,
+        stable_urls(ds, data_dir, base_url),
     )

@@ -7,6 +7,7 @@ from app_pages.sources import model
 from components import layout
 from components.data import data_dir, dated_events
 from components.frame import Frame, bound
+from components.urlbind import base_url
 
 
 def render(frame: Frame) -> None:
@@ -18,7 +19,7 @@ def render(frame: Frame) -> None:
     st.subheader("Data dictionary")
     names = list(model.table_names(ds))
     table = bound(st.selectbox, frame.param("table"), names, url_default=names[0])
-    m = model.build(ds, frame.filters, table, data_dir(), dated_events)
+    m = model.build(ds, frame.filters, table, data_dir(), dated_events, base_url())
     st.markdown(m.dictionary.heading)
     st.dataframe(m.dictionary.fields, hide_index=True, key="dict_table")
     if m.dictionary.rules:
@@ -52,6 +53,21 @@ def render(frame: Frame) -> None:
         layout.filtered_line(frame.filters, frame.actor_names, "this download")
         label = f"Events in the current filter ({len(m.events)} rows, CSV)"
         layout.download(m.events, "events_filtered", label, "dl_view")
+
+    st.markdown("**Stable data URLs**")
+    if m.stable_urls is None:
+        st.caption(
+            "This server reads its data from another folder (CHIPSMAG_DATA_DIR): the stable URLs serve "
+            "the bundled data, not what these pages show, so they are not listed."
+        )
+    else:
+        st.caption(
+            "Each file exactly as it is in the project's data/ folder, at a URL that stays the same from "
+            "release to release: fetch it from a script, a spreadsheet or a notebook. The data version above "
+            "tells which release it is."
+        )
+        url = st.column_config.LinkColumn("url", help="Stable URL of the file")
+        st.dataframe(m.stable_urls, hide_index=True, key="stable_urls", column_config={"url": url})
 
     # 4. Problems, if any.
     if m.issues is not None:
