@@ -50,7 +50,7 @@ this_page = page_key(current.url_path)
 today = data.today()
 params = shared_params(actor_names, bounds) + list(_page_params(ds.version, today, ds))
 urlbind.start_run()
-urlbind.review_arrival(params, this_page)
+urlbind.review_arrival(params, this_page, current)
 
 # Shared filters, then the page with its frame.
 filters = sidebar(params, actor_names, bounds)

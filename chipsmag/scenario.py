@@ -170,6 +170,8 @@ PRESETS = {
     "January 2026 H200 rule, 25% duty": replace(DEFAULTS, licence_start="Q1 FY2027", fee_pct=25.0),
 }
 DEFAULT_PRESET = "July 2025 resumption, 15% fee"
+# Stable ids of the presets, in PRESETS' order: what a share link writes (``preset=h200-25pct``).
+PRESET_IDS = ("ban-persists", "resumption-15pct-fee", "h200-25pct", "h200-rule-25pct-duty")
 PRESET_NOTES = {
     "April 2025 ban persists": "No licences: the April 2025 licence requirement (E28) is never lifted.",
     "July 2025 resumption, 15% fee": "H20 licences from Q3 FY2026 with the 15% fee (E42, E46); buyers discouraged "

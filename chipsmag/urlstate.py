@@ -32,6 +32,25 @@ class Param:
     page: str | None = None  # None: shared by every page (the sidebar filters)
     bounds: tuple[dt.date, dt.date] | None = None
     limits: tuple[float, float] | None = None  # for numbers: (minimum, maximum)
+    # Stable ids of the options, in the same order, where they differ from the labels the widget
+    # shows (``lever=chips`` for "Chips"): share links write the id; a link may give either.
+    ids: tuple[str, ...] = ()
+
+    def url_id(self, label: str) -> str:
+        """What a share link writes for ``label``: its stable id where the parameter has ids."""
+        if self.ids and label in self.options:
+            return self.ids[self.options.index(label)]
+        return label
+
+    def match(self, value: str) -> str | None:
+        """The option (label) ``value`` names: a label or an id, without regard to case; None if none."""
+        if value in self.options:
+            return value
+        folded = value.strip().casefold()
+        for i, label in enumerate(self.options):
+            if folded == label.casefold() or (self.ids and folded == self.ids[i].casefold()):
+                return label
+        return None
 
 
 @dataclass
@@ -39,6 +58,8 @@ class Review:
     notices: list[str] = field(default_factory=list)
     drop_keys: list[str] = field(default_factory=list)
     corrections: dict[str, object] = field(default_factory=dict)
+    # Values given by id or in another case, as the labels the widget reads (key -> labels).
+    rewrites: dict[str, list[str]] = field(default_factory=dict)
 
 
 def _parse_date(text: str) -> dt.date | None:
@@ -146,7 +167,10 @@ def review_query(query: Mapping[str, Sequence[str]], params: Sequence[Param], pa
         if len(values) > MAX_VALUES_PER_KEY:
             review.notices.append(f"{p.label}: more than {MAX_VALUES_PER_KEY} values; the selection was reset.")
             continue
-        unknown = [v for v in values if v not in p.options and v != ""]
+        matched = [p.match(v) for v in values]
+        unknown = [v for v, m in zip(values, matched, strict=True) if m is None and v != ""]
+        if any(m is not None and m != v for v, m in zip(values, matched, strict=True)):
+            review.rewrites[key] = list(dict.fromkeys(m for m in matched if m is not None))
         if p.kind == "one" and len(values) > 1:
             review.notices.append(f"{p.label}: given {len(values)} times; only one value is allowed.")
         if unknown:
@@ -173,9 +197,9 @@ def encode_query(values: Mapping[str, object], params: Sequence[Param], defaults
         elif p.kind == "number":
             pairs.append((p.key, f"{value:g}"))  # type: ignore[str-format]
         elif p.kind == "multi":
-            pairs += [(p.key, str(v)) for v in value]  # type: ignore[union-attr]
+            pairs += [(p.key, p.url_id(str(v))) for v in value]  # type: ignore[union-attr]
         elif value is not None:
-            pairs.append((p.key, str(value)))
+            pairs.append((p.key, p.url_id(str(value))))
     return urlencode(pairs, quote_via=quote)
 
 

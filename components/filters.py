@@ -16,9 +16,9 @@ LEVER_SHORT = {lv: lv.capitalize() for lv in LEVERS}
 def shared_params(actor_names: dict[str, str], bounds: tuple[dt.date, dt.date]) -> list[Param]:
     return [
         Param("dates", "Date range", "date_range", bounds=bounds),
-        Param("actor", "Actors", "multi", tuple(actor_names.values())),
-        Param("lever", "Lever", "multi", tuple(LEVER_SHORT.values())),
-        Param("category", "Category", "multi", tuple(CATEGORY_LABELS[c] for c in CATEGORIES)),
+        Param("actor", "Actors", "multi", tuple(actor_names.values()), ids=tuple(actor_names)),
+        Param("lever", "Lever", "multi", tuple(LEVER_SHORT.values()), ids=tuple(LEVER_SHORT)),
+        Param("category", "Category", "multi", tuple(CATEGORY_LABELS[c] for c in CATEGORIES), ids=tuple(CATEGORIES)),
     ]
 
 

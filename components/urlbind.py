@@ -4,6 +4,11 @@ Shared filters and page options use Streamlit's ``bind="query-params"``: the bro
 the URL in step with the widgets, leaves defaults out, and the values survive page switches.
 Selections of one event or link use ``id_select``, which keeps the stable id in the URL
 (``?event=E28``) rather than the option's label.
+
+Share links write stable ids (``lever=chips``, ``actor=us_bis``) where a parameter has them
+(``Param.ids``); the address bar shows what Streamlit writes, the labels. A link may give either,
+in any case: the arrival review turns ids into the labels the widgets read, and opens the page
+once more with them before any widget reads the URL.
 """
 
 from __future__ import annotations
@@ -26,8 +31,10 @@ def register(param: Param, url_value: object, default: object) -> None:
     st.session_state[REGISTRY][param.key] = (param, url_value, default)
 
 
-def review_arrival(params: list[Param], page: str) -> None:
-    """Once per session, before any bound widget reads the URL: say what will be dropped."""
+def review_arrival(params: list[Param], page: str, page_obj=None) -> None:
+    """Once per session, before any bound widget reads the URL: say what will be dropped, and turn
+    values given by id (or in another case) into the labels the widgets read (``page_obj``, the
+    page being run, is opened again with them)."""
     if "_url_review_page" in st.session_state:
         return
     query = {key: st.query_params.get_all(key) for key in st.query_params}
@@ -44,6 +51,11 @@ def review_arrival(params: list[Param], page: str) -> None:
             st.query_params[key] = value.isoformat()
     st.session_state["_url_review_page"] = page
     st.session_state["_url_notices"] = review.notices
+    if review.rewrites and page_obj is not None:
+        # Widgets seed from the query string the run started with: the page is opened again with
+        # the labels, before any widget of this run exists.
+        query = {key: st.query_params.get_all(key) for key in st.query_params}
+        st.switch_page(page_obj, query_params={**query, **review.rewrites})
 
 
 def show_notices(page: str) -> None:

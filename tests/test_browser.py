@@ -89,7 +89,7 @@ def test_share_link_round_trip_in_a_fresh_browser(browser: Browser, server: str)
     page.wait_for_url(re.compile(r"lanes=side"))
     wait_ready(page)
     link = share_link(page)
-    assert link.endswith("/timeline?lever=Magnets&lanes=side"), link
+    assert link.endswith("/timeline?lever=magnets&lanes=side"), link
     expected_line = filtered_line(page).inner_text()
     first.close()
 
@@ -182,6 +182,17 @@ def scenario_state(page: Page) -> dict[str, str]:
     return values
 
 
+def test_a_link_by_ids_in_any_case_opens_the_same_view_as_one_by_labels(browser: Browser, server: str):
+    shared = []
+    for query in ("lever=MAGNETS&actor=cn_mofcom", "lever=Magnets&actor=China%20MOFCOM"):
+        with fresh_browser_at(browser, f"{server}/timeline?{query}") as page:
+            expect(filtered_line(page)).to_contain_text("actors: China MOFCOM · lever: magnets")
+            assert "not used" not in page.locator("[data-testid='stMain']").inner_text()
+            shared.append(share_link(page))
+    assert shared[0] == shared[1], shared
+    assert shared[0].endswith("/timeline?actor=cn_mofcom&lever=magnets"), shared[0]
+
+
 def test_a_moved_scenario_is_a_link(browser: Browser, server: str):
     first = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = first.new_page()
@@ -200,7 +211,7 @@ def test_a_moved_scenario_is_a_link(browser: Browser, server: str):
     moved = scenario_state(page)
     assert moved["s_uptake"] == "1.2" and moved["s_fee"] == "25"
     link = share_link(page)
-    assert "preset=December%202025%20H200%20at%2025%25" in link and "s_uptake=1.2" in link
+    assert "preset=h200-25pct" in link and "s_uptake=1.2" in link
     first.close()
 
     with fresh_browser_at(browser, link) as other:

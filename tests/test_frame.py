@@ -33,7 +33,7 @@ def test_page_renders_its_charts_without_exception(page):
 
 def test_share_box_holds_the_current_view():
     at = open_page("timeline", lever="Chips", lanes="side")
-    assert share_link(at) == "http://localhost:8501/timeline?lever=Chips&lanes=side"
+    assert share_link(at) == "http://localhost:8501/timeline?lever=chips&lanes=side"
     assert share_link(open_page("overview")) == "http://localhost:8501/"
 
 

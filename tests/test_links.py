@@ -10,6 +10,7 @@ import pytest
 from chipsmag.urlstate import Param, encode_query, review_query, share_url
 from support.apptest import (
     open_page,
+    share_link,
     texts,
 )
 
@@ -156,3 +157,65 @@ def test_every_parameter_an_older_link_holds_is_still_read_by_its_page(record):
     for page, keys in PREVIOUS_PARAMS.items():
         for key, kind in keys.items():
             assert declared.get((page, key)) == kind, (page, key)
+
+
+# Links that survive renames: share links write stable ids; a link may give ids or labels, in any case.
+IDS = [Param("lever", "Lever", "multi", ("Chips", "Magnets"), ids=("chips", "magnets"))]
+
+
+def test_ids_and_labels_are_matched_without_regard_to_case():
+    lever = IDS[0]
+    assert [lever.match(v) for v in ("chips", "CHIPS", "Chips", "magnets ", "MaGnEtS", "copper")] == [
+        "Chips",
+        "Chips",
+        "Chips",
+        "Magnets",
+        "Magnets",
+        None,
+    ]
+    review = review_query({"lever": ["CHIPS", "magnets", "copper"]}, IDS, "overview")
+    assert review.rewrites == {"lever": ["Chips", "Magnets"]}
+    assert review.notices == ["Lever: 'copper' not recognised and dropped."]
+    assert review_query({"lever": ["Chips"]}, IDS, "overview").rewrites == {}  # a label as the widget has it
+
+
+def test_share_links_write_ids():
+    assert encode_query({"lever": ["Magnets", "Chips"]}, IDS, {"lever": []}) == "lever=magnets&lever=chips"
+
+
+def test_every_id_names_one_option_only(record):
+    from app_pages import page_params
+    from components.filters import shared_params
+
+    names = dict(zip(record.tables["actors"]["id"], record.tables["actors"]["name"], strict=True))
+    params = [*page_params(record, dt.date(2026, 11, 29)), *shared_params(names, BOUNDS)]
+    with_ids = [p for p in params if p.ids]
+    assert with_ids, "no parameter has stable ids"
+    for p in with_ids:
+        assert len(p.ids) == len(p.options), p.key
+        folded = [x.casefold() for x in (*p.ids, *p.options)]
+        for i, (id_, label) in enumerate(zip(p.ids, p.options, strict=True)):
+            # An id may equal its own label, never another option's id or label.
+            others = [f for j, f in enumerate(folded) if j % len(p.ids) != i]
+            assert id_.casefold() not in others and label.casefold() not in others, (p.key, id_)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"lever": "magnets", "actor": ["cn_mofcom", "NVIDIA"], "category": "export_control"},
+        {"lever": "Magnets", "actor": ["China MOFCOM", "Nvidia"], "category": "Export control"},
+        {"lever": "MAGNETS", "actor": ["CN_MOFCOM", "nvidia"], "category": "EXPORT CONTROL"},
+    ],
+    ids=["ids", "labels", "any case"],
+)
+def test_a_link_by_ids_or_by_labels_opens_the_same_view(query):
+    at = open_page("timeline", **query)
+    assert not at.exception
+    assert not any("not used" in w.value for w in at.warning)
+    assert at.multiselect(key="actor").value == ["cn_mofcom", "nvidia"]
+    assert at.multiselect(key="category").value == ["export_control"]
+    assert "filtered:" in texts(at)
+    assert share_link(at) == (
+        "http://localhost:8501/timeline?actor=cn_mofcom&actor=nvidia&lever=magnets&category=export_control"
+    )

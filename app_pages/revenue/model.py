@@ -25,8 +25,8 @@ def params(ds: Dataset, today: dt.date) -> tuple[Param, ...]:
     """The page's link parameters: the section, the scenario's preset and one per scenario input."""
     del ds, today  # the sections, presets and inputs are fixed code
     return (
-        Param("show", "Section", "one", SECTIONS, page="revenue"),
-        Param("preset", "Scenario preset", "one", tuple(scenario.PRESETS), page="revenue"),
+        Param("show", "Section", "one", SECTIONS, page="revenue", ids=tuple(s.lower() for s in SECTIONS)),
+        Param("preset", "Scenario preset", "one", tuple(scenario.PRESETS), page="revenue", ids=scenario.PRESET_IDS),
         *(Param(i.key, i.label, "number", page="revenue", limits=i.limits[:2]) for i in scenario.SLIDERS),
         *(Param(i.key, i.label, "one", scenario.QUARTERS, page="revenue") for i in scenario.INPUTS if not i.limits),
     )
