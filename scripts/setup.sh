@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Create .venv and install the pinned packages. With --dev, also the test tools and, where
-# it is missing, Debian's Chromium for the browser tests (Playwright cannot download one here).
+# Create .venv and install the pinned packages. With --dev, also the test tools and, where they
+# are missing, Debian's Chromium for the browser tests (Playwright cannot download one here) and
+# Debian's nginx for the reverse-proxy test (tests/test_proxy.py, deploy/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
@@ -14,12 +15,28 @@ if [ ! -e "$stamp" ]; then
   .venv/bin/python -m pip install --quiet --disable-pip-version-check -r "$req"
   touch "$stamp"
 fi
-if [ "${1:-}" = "--dev" ] && [ ! -x "${CHROMIUM:-/usr/bin/chromium}" ]; then
-  if [ "$(id -u)" = "0" ]; then
+if [ "${1:-}" = "--dev" ]; then
+  missing=()
+  [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
+  [ -x "${NGINX:-/usr/sbin/nginx}" ] || missing+=(nginx)
+  if [ "${#missing[@]}" -gt 0 ]; then
+    if [ "$(id -u)" != "0" ]; then
+      echo "Missing Debian packages: run 'sudo apt-get install -y ${missing[*]}' and retry." >&2
+      exit 1
+    fi
+    # The tests start nginx themselves, on free ports, from deploy/: the package must not start
+    # Debian's own nginx service on port 80. A policy-rc.d that answers 101 stops it (the Debian
+    # mechanism); one already in place is left as it is.
+    if [ ! -e /usr/sbin/policy-rc.d ]; then
+      printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d
+      chmod +x /usr/sbin/policy-rc.d
+      trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+    fi
     apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
-  else
-    echo "Chromium is missing: run 'sudo apt-get install -y chromium' (Debian) and retry." >&2
-    exit 1
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+    # Where a service started anyway (no policy honoured), stop it.
+    if [[ " ${missing[*]} " == *" nginx "* ]]; then
+      service nginx stop >/dev/null 2>&1 || true
+    fi
   fi
 fi

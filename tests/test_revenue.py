@@ -403,9 +403,7 @@ def test_scenario_from_a_link():
     assert at.slider(key="s_fee").value == 25  # from the preset
     assert at.slider(key="s_uptake").value == 20 and at.slider(key="s_market").value == 60
     assert "changed: china market size, uptake when beijing discourages" in texts(at)
-    assert share_link(at) == (
-        "http://localhost:8501/revenue?show=scenario&preset=h200-25pct&s_market=60&s_uptake=20"
-    )
+    assert share_link(at) == ("http://localhost:8501/revenue?show=scenario&preset=h200-25pct&s_market=60&s_uptake=20")
     # Only the scenario is computed and sent: its two charts, its figures and its back-test.
     titles = [spec["title"]["text"][0] for spec in vega_specs(at)]
     assert titles == ["Nvidia China data-center revenue by quarter:", "Sensitivity:"]
