@@ -16,10 +16,10 @@ from chipsmag.coverage import coverage_line
 from chipsmag.filters import date_bounds, fallback_bounds
 from chipsmag.loading import Dataset
 from chipsmag.text import md_escape
-from components import data, timing, urlbind
+from components import data, share, timing, urlbind
 from components.data import dataset
-from components.filters import shared_params, sidebar
-from components.frame import Frame, PageRun
+from components.filters import from_url, shared_params, sidebar
+from components.frame import EMBEDDING, Frame, PageRun
 
 
 @st.cache_resource(max_entries=4, show_spinner=False)
@@ -45,12 +45,31 @@ bounds = date_bounds(data.dated_events(ds), searched_to) if "events" in ds.table
 # Navigation and the arrival review (before any bound widget reads the URL).
 runs = {p.key: PageRun(p.key, p.module) for p in PAGES}
 pages = [st.Page(runs[p.key], title=p.title, icon=p.icon, url_path=p.path, default=not p.path) for p in PAGES]
-current = st.navigation(pages, position="sidebar")
+embed = st.query_params.get(share.EMBED_PARAM)  # one chart alone, for an iframe (components/share.py)
+current = st.navigation(pages, position="hidden" if embed else "sidebar")
 this_page = page_key(current.url_path)
 today = data.today()
 params = shared_params(actor_names, bounds) + list(_page_params(ds.version, today, ds))
 urlbind.start_run()
 urlbind.review_arrival(params, this_page, current)
+
+if embed:  # the chart alone: no sidebar, no navigation, no widgets; the view is the URL's
+    filters = from_url(params, actor_names, bounds)
+    frame = Frame(ds, filters, actor_names, today, {p.key: p for p in params}, current.url_path, embed)
+    runs[this_page].frame = frame
+    holder, token = st.empty(), EMBEDDING.set(True)
+    try:
+        with holder.container():  # what the page draws before the chart is cleared
+            current.run()
+    except share.Found as found:
+        holder.empty()
+        share.draw_embedded(frame, found)
+    else:
+        holder.empty()
+        share.missing_chart(frame, embed)
+    finally:
+        EMBEDDING.reset(token)
+    st.stop()
 
 # Shared filters, then the page with its frame.
 filters = sidebar(params, actor_names, bounds)
@@ -61,7 +80,9 @@ with st.sidebar:
 
 urlbind.show_notices(this_page)
 st.caption(f":material/event_available: {md_escape(coverage_line(ds.coverage, today))}")
-runs[this_page].frame = Frame(ds, filters, actor_names, today, {p.key: p for p in params})
+frame = Frame(ds, filters, actor_names, today, {p.key: p for p in params}, current.url_path)
+runs[this_page].frame = frame
+share.start_run()
 current.run()
-urlbind.share_box(current.url_path)
+share.view_box(frame, current.title)
 timing.record(this_page, started)

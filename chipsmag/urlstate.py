@@ -16,8 +16,8 @@ from urllib.parse import quote, urlencode
 
 from chipsmag.text import shorten
 
-# Parameters Streamlit itself uses; never reported or removed.
-RESERVED = frozenset({"embed", "embed_options"})
+# Parameters Streamlit itself uses, and the embed page's ``chart``; never reported or removed.
+RESERVED = frozenset({"embed", "embed_options", "chart"})
 MAX_VALUES_PER_KEY = 100
 
 

@@ -77,8 +77,39 @@ def sidebar(params: list[Param], actor_names: dict[str, str], bounds: tuple[dt.d
             bind="query-params",
             placeholder="All categories",
         )
-    register(p["dates"], (start, end), bounds)
-    register(p["actor"], [actor_names[a] for a in actors], [])
-    register(p["lever"], [LEVER_SHORT[lv] for lv in levers], [])
-    register(p["category"], [CATEGORY_LABELS[c] for c in categories], [])
-    return Filters(start, end, tuple(actors), tuple(levers), tuple(categories), bounds=bounds)
+    filters = Filters(start, end, tuple(actors), tuple(levers), tuple(categories), bounds=bounds)
+    register_filters(p, filters, actor_names)
+    return filters
+
+
+def register_filters(p: dict[str, Param], f: Filters, actor_names: dict[str, str]) -> None:
+    """Record the shared filters for the share link."""
+    register(p["dates"], (f.start, f.end), f.bounds)
+    register(p["actor"], [actor_names[a] for a in f.actors], [])
+    register(p["lever"], [LEVER_SHORT[lv] for lv in f.levers], [])
+    register(p["category"], [CATEGORY_LABELS[c] for c in f.categories], [])
+
+
+def from_url(params: list[Param], actor_names: dict[str, str], bounds: tuple[dt.date, dt.date]) -> Filters:
+    """The shared filters as the URL gives them, with no widget drawn (the embed page): ids or
+    labels in any case; what is not understood is left out, as the widgets leave it out."""
+    p = {x.key: x for x in params}
+
+    def ids(key: str) -> tuple[str, ...]:
+        param = p[key]
+        labels = [param.match(v) for v in st.query_params.get_all(key)]
+        return tuple(dict.fromkeys(param.ids[param.options.index(lb)] for lb in labels if lb is not None))
+
+    days = []
+    for text in st.query_params.get_all("dates")[:2]:
+        try:
+            days.append(dt.date.fromisoformat(text))
+        except ValueError:
+            days = []
+            break
+    start, end = bounds
+    if len(days) == 2 and all(bounds[0] <= d <= bounds[1] for d in days):
+        start, end = min(days), max(days)
+    filters = Filters(start, end, ids("actor"), ids("lever"), ids("category"), bounds=bounds)
+    register_filters(p, filters, actor_names)
+    return filters

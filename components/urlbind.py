@@ -126,14 +126,6 @@ def current_link(page_path: str) -> str:
     return share_url(base_url(), page_path, encode_query(values, params, defaults))
 
 
-def share_box(page_path: str) -> None:
-    """The link to this view, in a popover: the code block's copy button loads a syntax
-    highlighter, which cost about 0.4 s on every page load when it sat in the sidebar itself."""
-    with st.sidebar, st.popover("Share this view", icon=":material/share:", width="stretch", key="share"):
-        st.code(current_link(page_path), language=None, wrap_lines=True)
-        st.caption("Copy the link (button at the right of the box): it opens this page with these filters.")
-
-
 def restore(*keys: str) -> None:
     """Give back a page's own options when the visitor returns to it from another page: Streamlit
     forgets a widget that was not drawn, and the page's options leave the URL with the page."""

@@ -6,7 +6,7 @@ import streamlit as st
 
 from app_pages.linkage import model, sequence
 from chipsmag.text import md_escape
-from components import data, fixed, layout, sources, urlbind
+from components import data, fixed, layout, share, sources, urlbind
 from components.data import per_view, require
 from components.frame import Frame, bound
 
@@ -72,7 +72,7 @@ def render(frame: Frame) -> None:
                 f"{len(m.moves):,} linked moves match: the chart draws the {sequence.MAX_MOVES} most recent. Pick a "
                 "year or narrow the filters to see the others."
             )
-        st.vega_lite_chart(m.sequence, key="lk_chart", on_select="rerun")
+        share.chart(frame, m.sequence, "lk_chart", m.sequence_sources, on_select="rerun")
         st.caption(
             "Time runs down; one row per move: US moves on the left, China's on the right, tariffs and deals in the "
             "middle. Arrows run from a move to its answer (colour: relation; dashed: inferred). Edge strips: each "
@@ -81,7 +81,7 @@ def render(frame: Frame) -> None:
         )
         sources.caption(ds, m.sequence_sources, "Each link's evidence: hover its line, or open its card below.")
     if m.tariffs is not None:
-        st.vega_lite_chart(m.tariffs, key="lk_tariffs")
+        share.chart(frame, m.tariffs, "lk_tariffs", m.tariff_sources)
         sources.caption(
             ds,
             m.tariff_sources,
@@ -114,7 +114,7 @@ def render(frame: Frame) -> None:
             st.caption("Click an arrowhead on the chart, or pick a link above.")
     with right:
         if m.pairs is not None:
-            st.vega_lite_chart(m.pairs, key="lk_pairs")
+            share.chart(frame, m.pairs, "lk_pairs", m.link_sources)
             sources.caption(ds, m.link_sources, "Counted from the links shown (filters apply).")
 
     st.markdown(f"**{len(m.links)} of {m.total_links} links**")

@@ -6,7 +6,7 @@ import datetime as dt
 import streamlit as st
 
 from app_pages.measures import charts, model
-from components import layout, sources, urlbind
+from components import layout, share, sources, urlbind
 from components.data import per_view, require
 from components.frame import Frame, bound
 
@@ -76,7 +76,7 @@ def render(frame: Frame) -> None:
             clicked = str(points[0].get("measure")) if isinstance(points[0], dict) else None
             if clicked in set(m.ids):
                 st.session_state["measure"] = chosen = clicked
-        st.vega_lite_chart(m.lives_chart(chosen), key="ms_lives", on_select="rerun")
+        share.chart(frame, m.lives_chart(chosen), "ms_lives", list(m.state_sources), on_select="rerun")
         st.caption(
             "Bars: each state, coloured; dots: the event that changed it; the orange rule: the chosen date. Light "
             "grey: a scheduled end passed with no later state recorded (after the coverage end, where the sources "
@@ -120,7 +120,7 @@ def render(frame: Frame) -> None:
         layout.empty_state("tariff layers")
     else:
         for code, spec in m.stacks:
-            st.vega_lite_chart(spec, key=f"ms_tariffs_{code}")
+            share.chart(frame, spec, f"ms_tariffs_{code}", list(m.tariff_sources))
         st.caption(
             "Headline statutory rates on all goods of the other side, not trade-weighted averages; layers on named "
             "products (Section 301 magnets and graphite, Section 232 chips) are on the Chips for magnets page. "

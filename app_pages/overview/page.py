@@ -5,7 +5,7 @@ import streamlit as st
 from app_pages.overview import model
 from app_pages.overview.model import Card
 from chipsmag import content
-from components import data, fixed, layout, sources
+from components import data, fixed, layout, share, sources
 from components.data import per_view, require
 from components.frame import Frame, bound
 
@@ -52,7 +52,7 @@ def render(frame: Frame) -> None:
     if chain.spec is None:
         layout.empty_state(f"linked events of {chain.year}" if chain.year else "linked events")
         return
-    st.vega_lite_chart(chain.spec, key="ov_chain")
+    share.chart(frame, chain.spec, "ov_chain", list(chain.sources))
     if chain.more:
         st.caption(chain.more)
     sources.caption(ds, list(chain.sources), "Links and their evidence: see the Chips for magnets page.")
@@ -99,6 +99,7 @@ def _headlines(frame: Frame, m: model.OverviewModel) -> None:
 def _metric(card: Card) -> None:
     arrow = {} if card.arrow else {"delta_arrow": "off"}
     st.metric(card.label, card.value, card.delta, delta_color="off", help=card.help, **arrow)
+    share.headline(card.label, card.value, card.delta or "")
 
 
 def _card(frame: Frame, card: Card) -> None:

@@ -6,7 +6,7 @@ import streamlit as st
 from app_pages.revenue import model, text
 from chipsmag import scenario
 from chipsmag.text import md_escape
-from components import data, fixed, layout, sources
+from components import data, fixed, layout, share, sources
 from components.frame import Frame, bound
 
 
@@ -40,11 +40,11 @@ def render(frame: Frame) -> None:
 def _history(frame: Frame, m: model.History) -> None:
     st.subheader("Nvidia revenue and its China share, FY2020 on")
     layout.filtered_line(frame.filters, frame.actor_names, "the event markers")
-    st.vega_lite_chart(m.annual_chart, key="rv_annual")
+    share.chart(frame, m.annual_chart, "rv_annual", m.annual_sources)
     st.caption("Triangles: chip export-control events in that fiscal year (hover for the list).")
     sources.caption(frame.ds, m.annual_sources, text.BILLING_NOTE)
     st.subheader("By quarter")
-    st.vega_lite_chart(m.quarters_chart, key="rv_quarters")
+    share.chart(frame, m.quarters_chart, "rv_quarters", m.quarters_sources)
     st.caption(text.QUARTER_EVENTS)
     sources.caption(frame.ds, m.quarters_sources, m.unverified)
 
@@ -55,7 +55,7 @@ def _claims(frame: Frame, m: model.Claims) -> None:
     if m.chart is None:
         layout.empty_state("claims")
     else:
-        st.vega_lite_chart(m.chart, key="rv_claims")
+        share.chart(frame, m.chart, "rv_claims", m.usd_sources)
         sources.caption(frame.ds, m.usd_sources, text.CLAIMS_NOTE)
         st.dataframe(m.table, hide_index=True, key="rv_claims_table")
         layout.download(m.claims, "claims_filtered", "Download these claims (CSV)", "rv_dl")
@@ -69,6 +69,7 @@ def _claims(frame: Frame, m: model.Claims) -> None:
         for col, card in zip(st.columns(len(m.amd_cards)), m.amd_cards, strict=True):
             with col, st.container(border=True):
                 st.metric(card.label, card.value, card.delta, delta_color="off", delta_arrow="off")
+                share.headline(card.label, card.value, card.delta or "")
                 st.caption(card.caption)
         sources.caption(frame.ds, m.amd_sources, "Conflict: one outlet gives a $600-800M range.")
 
@@ -110,11 +111,12 @@ def _scenario(frame: Frame) -> None:
         st.caption(m.changed)
     for col, (label, value) in zip(st.columns(4), m.headline, strict=True):
         col.metric(label, value)
-    st.vega_lite_chart(m.range_chart, key="rv_scenario")
+        share.headline(label, value)
+    share.chart(frame, m.range_chart, "rv_scenario", m.band_sources)
     if m.band_problem:
         st.error(md_escape(m.band_problem), icon=":material/error:")
     sources.caption(frame.ds, m.band_sources, text.RANGE_NOTE)
-    st.vega_lite_chart(m.tornado_chart, key="rv_tornado")
+    share.chart(frame, m.tornado_chart, "rv_tornado", m.band_sources)
     st.markdown("**Back-test: the path above against what happened**")
     st.dataframe(m.backtest, hide_index=True, key="rv_backtest")
     st.caption(text.BACKTEST_NOTE)

@@ -5,7 +5,7 @@ import streamlit as st
 
 from app_pages.supply import model
 from chipsmag.loading import Dataset
-from components import layout, sources
+from components import layout, share, sources
 from components.data import dated_events, per_version, require, source_names
 from components.frame import Frame, bound
 
@@ -52,13 +52,13 @@ def render(frame: Frame) -> None:
         layout.empty_state("USGS rows for this view")
     else:
         st.markdown(usgs.heading)
-        st.vega_lite_chart(usgs.spec, key="sp_usgs")
+        share.chart(frame, usgs.spec, "sp_usgs", usgs.source_ids)
         sources.caption(ds, usgs.source_ids, USGS_NOTE)
 
     # 2. China's share per stage, per source.
     st.subheader("China's share depends on the stage")
-    st.vega_lite_chart(m.stages.share_spec, key="sp_stages")
-    st.vega_lite_chart(m.stages.hhi_spec, key="sp_hhi")
+    share.chart(frame, m.stages.share_spec, "sp_stages", m.stages.source_ids)
+    share.chart(frame, m.stages.hhi_spec, "sp_hhi", m.stages.source_ids)
     st.caption(HHI_NOTE)
     sources.caption(
         ds, m.stages.source_ids, "Projections (IEA 2030) are left out. Conflicting values are shown as a range."
@@ -73,13 +73,13 @@ def render(frame: Frame) -> None:
     if exports.spec is None:
         layout.empty_state("months of export data")
     else:
-        st.vega_lite_chart(exports.spec, key="sp_magnets")
+        share.chart(frame, exports.spec, "sp_magnets", exports.source_ids)
         sources.caption(ds, exports.source_ids, exports.note)
         layout.download(exports.rows, "magnet_exports_filtered", "Download these months (CSV)", "sp_dl")
 
     # 4. Gallium, germanium, graphite.
     st.subheader("Gallium, germanium and graphite")
-    st.vega_lite_chart(m.minerals.spec, key="sp_minerals")
+    share.chart(frame, m.minerals.spec, "sp_minerals", m.minerals.source_ids)
     sources.caption(
         ds, m.minerals.source_ids, "Shares differ by basis (USGS, EU, UNU) and by primary vs refined output."
     )

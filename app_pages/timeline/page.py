@@ -4,7 +4,7 @@ import streamlit as st
 
 from app_pages.timeline import charts, model
 from chipsmag.text import md_escape
-from components import layout, sources, urlbind
+from components import layout, share, sources, urlbind
 from components.data import dated_events, require
 from components.frame import Frame, bound
 
@@ -68,7 +68,7 @@ def render(frame: Frame) -> None:
     if m.events.empty:
         layout.empty_state("events")
     else:
-        st.vega_lite_chart(m.overview, key="tl_overview", on_select="rerun")
+        share.chart(frame, m.overview, "tl_overview", m.source_ids, on_select="rerun")
         if m.window is not None:
             st.query_params["zoom"] = [d.strftime("%Y-%m-%d") for d in m.window]
             urlbind.register(frame.param("zoom"), tuple(d.date() for d in m.window), None)
@@ -78,7 +78,7 @@ def render(frame: Frame) -> None:
                 st.rerun()
         elif "zoom" in st.query_params:
             del st.query_params["zoom"]
-        st.vega_lite_chart(m.chart, key="tl_chart", on_select="ignore" if m.counts_only else "rerun")
+        share.chart(frame, m.chart, "tl_chart", m.source_ids, on_select="ignore" if m.counts_only else "rerun")
         st.caption(m.caption)
         sources.caption(ds, m.source_ids)
 
