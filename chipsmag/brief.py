@@ -4,10 +4,12 @@ source lines, the events in view with each source as a clickable link, the data 
 latest source and the link back to the view.
 
 The text is laid out with ReportLab in Bitstream Vera (shipped inside the reportlab wheel, embedded as a
-subset); characters Vera lacks (Chinese, among others) are set in STSong-Light, one of the standard
-CJK fonts every PDF reader supplies (not embedded, so the text stays text). Each chart is rendered by
-vl-convert to a PDF of its own (text kept as text, in the Liberation Sans that vl-convert embeds) and
-drawn onto its page with pypdf, so the brief carries the same paths and glyphs as the dashboard's chart.
+subset); characters Vera lacks (Chinese, among others) are set in STSong-Light, one of Adobe's standard
+CJK fonts, which a PDF file names without embedding: the text stays text whatever the reader, and a
+reader draws it with its own Chinese font (Acrobat, browsers and desktop readers have one; a bare Linux
+reader with no CJK font installed shows boxes). Each chart is rendered by vl-convert to a PDF of its own
+(text kept as text, in the Liberation Sans that vl-convert embeds) and drawn onto its page with pypdf as
+a form XObject, so the brief carries the same paths and glyphs as the dashboard's chart.
 """
 
 from __future__ import annotations
@@ -209,7 +211,7 @@ class _ChartSlot(Flowable):
     def __init__(self, index: int, size: tuple[float, float], placed: list) -> None:
         super().__init__()
         self.index, (self.width, self.height), self.placed = index, size, placed
-        self.hAlign = "CENTER"
+        self.hAlign = "LEFT"
 
     def wrap(self, avail_width: float, avail_height: float) -> tuple[float, float]:
         return self.width, self.height
@@ -223,8 +225,9 @@ class _ChartSlot(Flowable):
 
 
 def _scale(box) -> float:
-    """How much a chart's page shrinks or grows to take the text's width (and fit a page, title included)."""
-    return min(TEXT_WIDTH / float(box.width), (FRAME_HEIGHT - 60) / float(box.height))
+    """How much a chart's page shrinks to fit the text's width and a page (title included). Every chart
+    gets the scale of one CHART_PX wide, or less, so that type is the same size in all of them."""
+    return min(TEXT_WIDTH / CHART_PX, TEXT_WIDTH / float(box.width), (FRAME_HEIGHT - 60) / float(box.height))
 
 
 def _chart_block(index: int, chart: BriefChart, page: PdfReader, placed: list, st: dict) -> Flowable:
@@ -262,9 +265,10 @@ def _place_charts(document: bytes, pages: list[PdfReader], placed: list) -> byte
         left, bottom = x - float(box.left) * scale, y - float(box.bottom) * scale
         drawn = DecodedStreamObject()
         drawn.set_data(f"q {scale:.6f} 0 0 {scale:.6f} {left:.3f} {bottom:.3f} cm {name} Do Q".encode())
-        existing = target["/Contents"]
+        existing = target.raw_get("/Contents")  # the reference: a stream must stay an indirect object
         before = list(existing.get_object()) if isinstance(existing.get_object(), ArrayObject) else [existing]
         target[NameObject("/Contents")] = ArrayObject([*before, writer._add_object(drawn)])
+    writer.compress_identical_objects()  # the charts' many identical graphics states, written once
     out = io.BytesIO()
     writer.write(out)
     return out.getvalue()

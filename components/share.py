@@ -20,6 +20,7 @@ import streamlit as st
 from chipsmag import brief, citation, export
 from chipsmag.coverage import coverage_line
 from chipsmag.filters import apply_to_events, describe
+from chipsmag.text import format_event_date
 from components import urlbind
 from components.data import dated_events, source_names
 from components.frame import Frame
@@ -269,7 +270,8 @@ def events_in_view(frame: Frame) -> tuple[brief.BriefEvent, ...]:
     src = ds.tables["sources"]
     names, urls = source_names(ds), dict(zip(src["id"], src["url"], strict=True))
     out = []
-    for eid, date, title, ids in zip(events["id"], events["date"], events["title"], events["source_ids"], strict=True):
+    columns = (events[c].tolist() for c in ("id", "date", "date_precision", "title", "source_ids"))
+    for eid, date, precision, title, ids in zip(*columns, strict=True):
         sources = tuple(brief.BriefSource(names.get(s, s), str(urls.get(s, ""))) for s in str(ids).split(";") if s)
-        out.append(brief.BriefEvent(str(date), str(eid), str(title), sources))
+        out.append(brief.BriefEvent(format_event_date(str(date), str(precision)), str(eid), str(title), sources))
     return tuple(out)
