@@ -49,13 +49,15 @@ embed = st.query_params.get(share.EMBED_PARAM)  # one chart alone, for an iframe
 current = st.navigation(pages, position="hidden" if embed else "sidebar")
 this_page = page_key(current.url_path)
 today = data.today()
-params = shared_params(actor_names, bounds) + list(_page_params(ds.version, today, ds))
+params = shared_params(actor_names, bounds) + list(_page_params(ds.key, today, ds))
 urlbind.start_run()
 urlbind.review_arrival(params, this_page, current)
 
 if embed:  # the chart alone: no sidebar, no navigation, no widgets; the view is the URL's
     filters = from_url(params, actor_names, bounds)
-    frame = Frame(ds, filters, actor_names, today, {p.key: p for p in params}, current.url_path, embed)
+    frame = Frame(
+        data.view_of(ds, filters), filters, actor_names, today, {p.key: p for p in params}, current.url_path, embed
+    )
     runs[this_page].frame = frame
     holder, token = st.empty(), EMBEDDING.set(True)
     try:
@@ -80,7 +82,7 @@ with st.sidebar:
 
 urlbind.show_notices(this_page)
 st.caption(f":material/event_available: {md_escape(coverage_line(ds.coverage, today))}")
-frame = Frame(ds, filters, actor_names, today, {p.key: p for p in params}, current.url_path)
+frame = Frame(data.view_of(ds, filters), filters, actor_names, today, {p.key: p for p in params}, current.url_path)
 runs[this_page].frame = frame
 share.start_run()
 current.run()

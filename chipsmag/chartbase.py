@@ -112,7 +112,12 @@ def event_marks(events: pd.DataFrame, x: dict, color: str) -> dict:
         marks["title"] = [f"{k:,} events" for k in n]
         marks["aria"] = [f"{k:,} events on {w}" for k, w in zip(n, marks["when"], strict=True)]
     ex = {**x, "field": "day"}
-    tooltip = [{"field": "id", "title": "Event"}, {"field": "when", "title": "Date"}, {"field": "title"}]
+    tooltip = [
+        {"field": "id", "title": "Event"},
+        {"field": "when", "title": "Date"},
+        {"field": "title"},
+        {"field": "strength", "title": "Source strength"},
+    ]
     days = pd.to_datetime(marks["day"])
     domain = (x.get("scale") or {}).get("domain")
     first, last = (pd.Timestamp(domain[0]), pd.Timestamp(domain[-1])) if domain else (days.min(), days.max())
@@ -232,6 +237,7 @@ def event_rows(events: pd.DataFrame) -> pd.DataFrame:
             "when": [format_event_date(d, p) for d, p in row_tuples(events, "date", "date_precision")],
             "title": events["title"].tolist(),
             "category_label": events["category"].map(CATEGORY_LABELS).tolist(),
+            "strength": events["strength"].tolist() if "strength" in events.columns else "",
         }
     )
     rows["aria"] = [f"Event {i}, {w}: {t}" for i, w, t in row_tuples(rows, "id", "when", "title")]
@@ -243,6 +249,7 @@ EVENT_TOOLTIP = [  # a move's tooltip in the charts that draw moves as points (r
     {"field": "when", "title": "Date"},
     {"field": "title", "title": "Title"},
     {"field": "category_label", "title": "Category"},
+    {"field": "strength", "title": "Source strength"},
 ]
 
 

@@ -26,6 +26,7 @@ class Filters:
     levers: tuple[str, ...] = ()
     categories: tuple[str, ...] = ()
     bounds: tuple[dt.date, dt.date] | None = field(default=None, compare=False)
+    strong: bool = False  # only facts with an official or wire source (chipsmag.grading)
 
 
 def event_plot_date(date: str, precision: str) -> pd.Timestamp:
@@ -117,6 +118,8 @@ def describe(f: Filters, actor_names: dict[str, str]) -> str:
         parts.append("lever: " + ", ".join(f.levers))
     if f.categories:
         parts.append("category: " + ", ".join(CATEGORY_LABELS.get(c, c) for c in f.categories))
+    if f.strong:
+        parts.append("only facts with an official or wire source")
     return "filtered: " + " · ".join(parts) if parts else ""
 
 

@@ -46,6 +46,14 @@ class Dataset:
     as_of: str = ""
     broken: set[str] = field(default_factory=set)
     coverage: Coverage | None = None
+    # A view of the data derived from the files (rows with an official or wire source only, the
+    # record as known on a date): "" for the data as curated. Part of every cache key (``key``).
+    view: str = ""
+
+    @property
+    def key(self) -> str:
+        """The version, with the view where there is one: what derived results are cached under."""
+        return f"{self.version}/{self.view}" if self.view else self.version
 
     def issues_for(self, name: str) -> list[DataIssue]:
         path = self.resource(name)["path"]

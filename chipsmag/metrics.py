@@ -128,6 +128,10 @@ def nvidia_annual(revenue: pd.DataFrame) -> pd.DataFrame:
             "china_status": status.get("china_incl_hk"),
         }
     ).reset_index(drop=True)
+    # A year without its total (left out of a view) cannot be drawn; a China figure left out reads
+    # as not reported.
+    out = out[out["total"].notna()].copy()
+    out["china_status"] = out["china_status"].fillna("not in view")
     out["rest"] = out["total"] - out["china"].fillna(0)
     out["china_share_pct"] = (out["china"] / out["total"] * 100).round(1)
     ends = years.drop_duplicates("fiscal_period").set_index("fiscal_period")["period_end"]

@@ -27,7 +27,7 @@ class Param:
 
     key: str
     label: str
-    kind: Literal["multi", "one", "date_range", "date", "number"]
+    kind: Literal["multi", "one", "date_range", "date", "number", "flag"]
     options: tuple[str, ...] = ()
     page: str | None = None  # None: shared by every page (the sidebar filters)
     bounds: tuple[dt.date, dt.date] | None = None
@@ -164,6 +164,13 @@ def review_query(query: Mapping[str, Sequence[str]], params: Sequence[Param], pa
         if p.kind == "date":
             _review_date(p, values, review)
             continue
+        if p.kind == "flag":
+            if len(values) > 1 or values[0].strip().casefold() not in ("true", "false"):
+                review.notices.append(f"{p.label}: {_quoted(values[0])} is not true or false; it was left off.")
+                review.drop_keys.append(p.key)
+            elif values[0] not in ("true", "false"):
+                review.rewrites[key] = [values[0].strip().casefold()]
+            continue
         if len(values) > MAX_VALUES_PER_KEY:
             review.notices.append(f"{p.label}: more than {MAX_VALUES_PER_KEY} values; the selection was reset.")
             continue
@@ -196,6 +203,8 @@ def encode_query(values: Mapping[str, object], params: Sequence[Param], defaults
             pairs.append((p.key, value.isoformat()))  # type: ignore[union-attr]
         elif p.kind == "number":
             pairs.append((p.key, f"{value:g}"))  # type: ignore[str-format]
+        elif p.kind == "flag":
+            pairs.append((p.key, "true" if value else "false"))
         elif p.kind == "multi":
             pairs += [(p.key, p.url_id(str(v))) for v in value]  # type: ignore[union-attr]
         elif value is not None:

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
+from chipsmag import grading
 from chipsmag.filters import with_plot_dates
 from chipsmag.hovers import with_hovers, with_link_hovers
 from chipsmag.loading import DEFAULT_DATA_DIR, Dataset, load_dataset
@@ -20,7 +21,7 @@ from chipsmag.text import md_escape, md_link
 
 MAX_ISSUES_SHOWN = 25
 # Columns the app adds to the published tables (plot dates, hover and tooltip texts); never in a download.
-DERIVED_COLUMNS = ("plot_date", "when", "actor_list", "source_list")
+DERIVED_COLUMNS = ("plot_date", "when", "actor_list", "source_list", "strength")
 T = TypeVar("T")
 
 
@@ -87,7 +88,7 @@ def per_version(fn: Callable[..., T]) -> Callable[..., T]:
 
     @functools.wraps(fn)
     def wrapper(ds: Dataset, *args: Hashable) -> T:
-        return _per_version(f"{fn.__module__}.{fn.__qualname__}", ds.version, args, fn, ds)
+        return _per_version(f"{fn.__module__}.{fn.__qualname__}", ds.key, args, fn, ds)
 
     return wrapper
 
@@ -118,7 +119,7 @@ def per_view(fn: Callable[..., T]) -> Callable[..., T]:
     @functools.wraps(fn)
     def wrapper(ds: Dataset, *args: Hashable, **kwargs: Any) -> T:
         keyed = tuple((k, v) for k, v in sorted(kwargs.items()) if _hashable(v))
-        return _per_view(f"{fn.__module__}.{fn.__qualname__}", ds.version, args, keyed, fn, ds, kwargs)
+        return _per_view(f"{fn.__module__}.{fn.__qualname__}", ds.key, args, keyed, fn, ds, kwargs)
 
     return wrapper
 
@@ -127,13 +128,33 @@ def per_view(fn: Callable[..., T]) -> Callable[..., T]:
 def dated_events(ds: Dataset) -> pd.DataFrame:
     """The events with their plot dates and tooltip texts."""
     t = ds.tables
-    return with_hovers(with_plot_dates(t["events"]), actor_names(ds), source_names(ds))
+    events = with_hovers(with_plot_dates(t["events"]), actor_names(ds), source_names(ds))
+    return events.assign(strength=strengths(ds, "events"))
 
 
 @per_version
 def hover_links(ds: Dataset) -> pd.DataFrame:
     """The links with their sources named, for tooltips."""
-    return with_link_hovers(ds.tables["links"], source_names(ds))
+    return with_link_hovers(ds.tables["links"], source_names(ds)).assign(strength=strengths(ds, "links"))
+
+
+def view_of(ds: Dataset, filters) -> Dataset:
+    """The data a page reads: as curated, or only the facts with an official or wire source."""
+    return _strong_only(ds) if filters.strong else ds
+
+
+@per_version
+def _strong_only(ds: Dataset) -> Dataset:
+    return grading.strong_only(ds)
+
+
+def strengths(ds: Dataset, table: str) -> list[str]:
+    """Each row's source-strength badge (chipsmag.grading), for tooltips, cards and tables."""
+    sources = ds.tables.get("sources")
+    if sources is None:
+        return [""] * len(ds.tables[table])
+    g = grading.grade_rows(ds.tables[table], sources)
+    return [grading.badge(a, b) for a, b in zip(g["grade"], g["publishers"], strict=True)]
 
 
 @per_version

@@ -6,6 +6,7 @@ import datetime as dt
 
 import streamlit as st
 
+from chipsmag import grading
 from chipsmag.filters import CATEGORIES, CATEGORY_LABELS, LEVERS, Filters
 from chipsmag.urlstate import Param
 from components.urlbind import register
@@ -19,6 +20,7 @@ def shared_params(actor_names: dict[str, str], bounds: tuple[dt.date, dt.date]) 
         Param("actor", "Actors", "multi", tuple(actor_names.values()), ids=tuple(actor_names)),
         Param("lever", "Lever", "multi", tuple(LEVER_SHORT.values()), ids=tuple(LEVER_SHORT)),
         Param("category", "Category", "multi", tuple(CATEGORY_LABELS[c] for c in CATEGORIES), ids=tuple(CATEGORIES)),
+        Param("strong", "Only facts with an official or wire source", "flag"),
     ]
 
 
@@ -77,7 +79,13 @@ def sidebar(params: list[Param], actor_names: dict[str, str], bounds: tuple[dt.d
             bind="query-params",
             placeholder="All categories",
         )
-    filters = Filters(start, end, tuple(actors), tuple(levers), tuple(categories), bounds=bounds)
+        strong = st.toggle(
+            "Only facts with an official or wire source",
+            key="strong",
+            bind="query-params",
+            help=grading.HELP + " On: facts backed by secondary sources only leave every page.",
+        )
+    filters = Filters(start, end, tuple(actors), tuple(levers), tuple(categories), bounds=bounds, strong=strong)
     register_filters(p, filters, actor_names)
     return filters
 
@@ -88,6 +96,7 @@ def register_filters(p: dict[str, Param], f: Filters, actor_names: dict[str, str
     register(p["actor"], [actor_names[a] for a in f.actors], [])
     register(p["lever"], [LEVER_SHORT[lv] for lv in f.levers], [])
     register(p["category"], [CATEGORY_LABELS[c] for c in f.categories], [])
+    register(p["strong"], f.strong, False)
 
 
 def from_url(params: list[Param], actor_names: dict[str, str], bounds: tuple[dt.date, dt.date]) -> Filters:
@@ -110,6 +119,7 @@ def from_url(params: list[Param], actor_names: dict[str, str], bounds: tuple[dt.
     start, end = bounds
     if len(days) == 2 and all(bounds[0] <= d <= bounds[1] for d in days):
         start, end = min(days), max(days)
-    filters = Filters(start, end, ids("actor"), ids("lever"), ids("category"), bounds=bounds)
+    strong = st.query_params.get("strong", "").strip().casefold() == "true"
+    filters = Filters(start, end, ids("actor"), ids("lever"), ids("category"), bounds=bounds, strong=strong)
     register_filters(p, filters, actor_names)
     return filters

@@ -4,13 +4,32 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pandas as pd
 import streamlit as st
 
+from chipsmag import grading
 from chipsmag.loading import Dataset
 from chipsmag.text import md_escape
 from components.data import citations, source_names
 
 INLINE_MAX = 6
+
+
+def strength(ds: Dataset, ids: list[str] | tuple[str, ...]) -> str:
+    """The badge of one fact backed by these sources (chipsmag.grading): '● Official source · 2 publishers'."""
+    src = ds.tables.get("sources")
+    if src is None or not ids:
+        return ""
+    g = grading.grade_rows(pd.DataFrame({"source_ids": [";".join(ids)]}), src).iloc[0]
+    return grading.badge(g["grade"], int(g["publishers"]))
+
+
+def card_caption(ds: Dataset, ids: list[str] | tuple[str, ...], note: str = "") -> None:
+    """A card's sources, with the strength of its backing first."""
+    badge = strength(ds, ids)
+    if badge:
+        st.caption(f"Source strength: {badge}", help=grading.HELP)
+    caption(ds, list(ids), note)
 
 
 def caption(ds: Dataset, ids: list[str], note: str = "") -> None:

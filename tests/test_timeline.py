@@ -135,6 +135,7 @@ def test_the_table_pages_hold_every_event_once_in_date_order(record, events, nam
         "lever",
         "actors",
         "source",
+        "source strength",
     ]
     assert model.table_page(ordered, 9, names, urls).page == 2 and model.table_page(ordered, 0, names, urls).page == 1
     e28 = model.table_page(events.sort_values("plot_date"), 1, names, urls).frame.set_index("id").loc["E28"]

@@ -106,6 +106,9 @@ class LinkageModel:
 
     @property
     def table(self) -> pd.DataFrame:
+        """The links as a table; with each one's source strength where the links carry it."""
+        if "strength" in self.links.columns:
+            return self.links[TABLE_COLUMNS].assign(**{"source strength": self.links["strength"]})
         return self.links[TABLE_COLUMNS]
 
 

@@ -109,7 +109,7 @@ def render(frame: Frame) -> None:
                     f"to **{md_escape(card.to_title)}** ({md_escape(card.to_when)})"
                 )
                 st.markdown(f"> {md_escape(card.evidence)}")
-                sources.caption(ds, list(card.source_ids))
+                sources.card_caption(ds, card.source_ids)
         else:
             st.caption("Click an arrowhead on the chart, or pick a link above.")
     with right:

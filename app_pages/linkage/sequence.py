@@ -52,6 +52,7 @@ def sequence_chart(
         {"field": "basis", "title": "Basis"},
         {"field": "evidence", "title": "Evidence"},
         {"field": "sources", "title": "Sources"},
+        {"field": "strength", "title": "Source strength"},
     ]
     layers: list[dict] = [
         {  # column headers

@@ -186,7 +186,8 @@ def focus_set(links: pd.DataFrame, focus: str | None) -> set[str] | None:
 def link_rows(lay: Layout, links: pd.DataFrame, focus: set[str] | None) -> tuple[list[dict], list[dict]]:
     pos = {r.id: (r.x, r.y, r.column) for r in lay.rows.itertuples()}
     lines, heads = [], []
-    for link_id, a, b, relation, basis, evidence, cited in zip(
+    strengths = links["strength"] if "strength" in links.columns else [""] * len(links)
+    for link_id, a, b, relation, basis, evidence, cited, strength in zip(
         links["id"],
         links["from_event"],
         links["to_event"],
@@ -194,6 +195,7 @@ def link_rows(lay: Layout, links: pd.DataFrame, focus: set[str] | None) -> tuple
         links["basis"],
         links["evidence"],
         links["source_list"],
+        strengths,
         strict=True,
     ):
         if a not in pos or b not in pos:
@@ -211,6 +213,7 @@ def link_rows(lay: Layout, links: pd.DataFrame, focus: set[str] | None) -> tuple
             "route": f"{a} → {b}",
             "evidence": evidence,
             "sources": cited,
+            "strength": strength,
             "dim": dim,
         }
         for order, (x, y) in enumerate(((x0, y0), mid, (x1, y1))):

@@ -102,7 +102,7 @@ def render(frame: Frame) -> None:
             st.caption(card.facts)
             st.markdown(card.scope)
             st.markdown(card.states)
-            sources.caption(ds, list(card.sources))
+            sources.card_caption(ds, card.sources)
     else:
         st.caption("Pick a measure above, or click its bar on the chart.")
 

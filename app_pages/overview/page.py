@@ -112,4 +112,4 @@ def _card(frame: Frame, card: Card) -> None:
     _metric(card)
     if card.markdown:
         st.markdown(card.markdown)
-    sources.caption(frame.ds, list(card.sources), card.note)
+    sources.card_caption(frame.ds, list(card.sources), card.note)

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from app_pages.revenue import charts, claims_chart, scenario_charts
-from chipsmag import content, metrics, scenario
+from chipsmag import content, grading, metrics, scenario
 from chipsmag.chartbase import row_tuples
 from chipsmag.filters import Filters, apply_to_claims, apply_to_events, with_plot_dates
 from chipsmag.loading import Dataset
@@ -143,11 +143,17 @@ def _claims(ds: Dataset, filters: Filters) -> Claims:
     fees = claims[claims["unit"] == "pct"]
     amd = claims[claims["actor"] == "amd"]
     columns = ["date", "speaker", "topic", "value", "value_low", "value_high", "unit", "qualifier", "kind", "quote"]
+    graded = grading.grade_rows(claims, ds.tables["sources"]) if "sources" in ds.tables else None
+    strength = (
+        [grading.badge(g, n) for g, n in zip(graded["grade"], graded["publishers"], strict=True)]
+        if graded is not None
+        else ""
+    )
     return Claims(
         claims=claims,
         chart=claims_chart.claims_chart(claims) if len(usd) else None,
         usd_sources=metrics.sources_of(usd),
-        table=claims[columns],
+        table=claims[columns].assign(**{"source strength": strength}),
         fee_lines=[
             f"- **{value:g}%**, {md_escape(date)}, {md_escape(speaker)}: {md_escape(quote)}"
             for value, date, speaker, quote in row_tuples(fees, "value", "date", "speaker", "quote")

@@ -4,7 +4,7 @@ revenue at risk (widgets only: what each section shows is built in model.py)."""
 import streamlit as st
 
 from app_pages.revenue import model, text
-from chipsmag import scenario
+from chipsmag import grading, scenario
 from chipsmag.text import md_escape
 from components import data, fixed, layout, share, sources
 from components.frame import Frame, bound
@@ -113,7 +113,9 @@ def _scenario(frame: Frame) -> None:
         col.metric(label, value)
         share.headline(label, value)
     share.chart(frame, m.range_chart, "rv_scenario", m.band_sources)
-    if m.band_problem:
+    if m.band_problem and frame.filters.strong:  # band claims left the view with the secondary-only facts
+        st.info(grading.HIDDEN_NOTE)
+    elif m.band_problem:
         st.error(md_escape(m.band_problem), icon=":material/error:")
     sources.caption(frame.ds, m.band_sources, text.RANGE_NOTE)
     share.chart(frame, m.tornado_chart, "rv_tornado", m.band_sources)

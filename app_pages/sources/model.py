@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from chipsmag import grading
 from chipsmag.filters import Filters, apply_to_events
 from chipsmag.loading import Dataset
 from chipsmag.urlstate import Param
@@ -53,6 +54,8 @@ class SourcesModel:
     problems: str  # "" when every table loaded
     issues: pd.DataFrame | None  # one row per problem
     stable_urls: pd.DataFrame | None  # file, table, url; None: this server reads another data folder
+    strength: pd.DataFrame  # per fact table: rows by grade, and rows meeting the official-or-two rule
+    to_upgrade: pd.DataFrame  # the rows backed by secondary sources only
 
 
 def params(ds: Dataset, today: dt.date) -> tuple[Param, ...]:
@@ -141,4 +144,6 @@ def build(
         problems,
         pd.DataFrame([vars(i) for i in ds.issues]) if ds.issues else None,
         stable_urls(ds, data_dir, base_url),
+        grading.counts(ds),
+        grading.secondary_only(ds),
     )

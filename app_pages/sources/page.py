@@ -36,6 +36,21 @@ def render(frame: Frame) -> None:
             link = st.column_config.LinkColumn("url", display_text="open")
             st.dataframe(m.sources, hide_index=True, key="src_table", column_config={"url": link})
 
+    # 2b. How strongly each fact is sourced.
+    st.subheader("Source strength")
+    st.caption(
+        "Each fact row graded by its best source: official (a filing, a government text or official statistics), "
+        "wire or outlet (a wire story or an outlet's own reporting), secondary only (analysis, aggregators, "
+        "mirrors: a copy of a wire story on another site counts as secondary). 'official or 2+': rows with an "
+        "official source or two independent publishers (Global Trade Alert's rule). Computed from the sources "
+        "table's kind and original publisher."
+    )
+    st.dataframe(m.strength, hide_index=True, key="strength_table")
+    if len(m.to_upgrade):
+        label = f"{len(m.to_upgrade):,} rows backed by secondary sources only: a curator's list to upgrade"
+        with st.expander(label, icon=":material/upgrade:"):
+            st.dataframe(m.to_upgrade, hide_index=True, key="upgrade_table")
+
     # 3. Downloads.
     st.subheader("Downloads")
     cols = st.columns(3)

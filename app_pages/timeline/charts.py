@@ -139,6 +139,7 @@ def labelled_chart(
         category_label=sub["category"].map(CATEGORY_LABELS).tolist(),
         actors=sub["actor_list"].tolist(),
         sources=sub["source_list"].tolist(),
+        strength=sub["strength"].tolist() if "strength" in sub.columns else "",
         kind=["context only" if c else "move" for c in sub["context_only"]],
     )
     if len(rows):
@@ -209,6 +210,7 @@ def labelled_chart(
                     {"field": "kind", "title": "Kind"},
                     {"field": "actors", "title": "Actors"},
                     {"field": "sources", "title": "Source"},
+                    {"field": "strength", "title": "Source strength"},
                 ],
             },
         }

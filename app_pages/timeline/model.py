@@ -96,6 +96,7 @@ def table_page(ordered: pd.DataFrame, page: int, actor_names: dict[str, str], ur
             "lever": shown["lever"],
             "actors": shown["actors"].map(lambda a: ", ".join(actor_names[x] for x in a.split(";"))),
             "source": shown["source_ids"].map(lambda s: urls.get(s.split(";")[0])),
+            "source strength": shown["strength"] if "strength" in shown.columns else "",
         }
     )
     return TablePage(frame, shown["id"].tolist(), page, pages, len(ordered))

@@ -61,7 +61,7 @@ def render(frame: Frame) -> None:
     # A click on the chart or a row of the table opens an event (applied before the card's widget).
     chosen = urlbind.chosen_id(frame.param("event"))
     asked = {"lanes": lanes, "zoom": _zoom(), "chosen": chosen, "table_page_no": st.session_state.get("tl_page", 1)}
-    m = _build(ds.version, frame.filters, tuple(sorted({**asked, **_clicked()}.items())), ds, frame.actor_names)
+    m = _build(ds.key, frame.filters, tuple(sorted({**asked, **_clicked()}.items())), ds, frame.actor_names)
     if m.chosen != chosen:
         st.session_state["event"] = m.chosen
 
@@ -133,7 +133,7 @@ def _card(frame: Frame, card: model.Card) -> None:
         st.caption(f"{md_escape(card.when)} · {md_escape(card.category)} · lever: {md_escape(card.lever)}{badge}")
         st.markdown(md_escape(card.description))
         st.markdown("**Actors:** " + md_escape(card.actors))
-        sources.caption(frame.ds, card.source_ids)
+        sources.card_caption(frame.ds, card.source_ids)
         if not card.links:
             st.caption("No links recorded to or from this event.")
         for arrow, other, title, relation, basis in card.links:

@@ -1,0 +1,44 @@
+"""Source strength in Chromium: the badge on a card and in the table, and the shared filter that
+keeps only facts with an official or wire source, in the link and across a page switch."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Browser, expect
+
+from support.browser import expect_no_exception, streamlit_server, wait_ready
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def server():
+    with streamlit_server() as url:
+        yield url
+
+
+def test_the_badge_shows_and_the_filter_travels(browser: Browser, server: str):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/timeline?event=E28")
+        wait_ready(page)
+        card = page.locator(".st-key-event_card")
+        expect(card).to_contain_text(re.compile(r"Source strength: [●◐○] "))
+        before = page.get_by_text(re.compile(r"^[\d,]+ of [\d,]+ events$")).inner_text()
+        page.locator(".st-key-strong label").first.click()  # the switch's label, as a reader clicks it
+        page.wait_for_url(re.compile(r"strong=true"))
+        wait_ready(page)
+        expect_no_exception(page)
+        expect(page.get_by_text(re.compile("only facts with an official or wire source"))).to_be_visible()
+        count = page.get_by_text(re.compile(r"^[\d,]+ of [\d,]+ events$"))
+        expect(count).not_to_have_text(before)  # fewer events: the secondary-only ones left
+        assert int(count.inner_text().split()[0].replace(",", "")) < int(before.split()[0].replace(",", ""))
+        page.locator("[data-testid='stSidebarNavLink']", has_text="Chips for magnets").first.click()
+        page.wait_for_url(re.compile(r"/linkage.*strong=true"))
+        wait_ready(page)
+        expect(page.get_by_role("switch", name=re.compile("Only facts with an official"))).to_be_checked()
+    finally:
+        context.close()
