@@ -1,0 +1,1 @@
+"""Hosting the dashboard: nginx in front of several Streamlit processes (see deploy/README.md)."""
