@@ -7,6 +7,7 @@ chipsmag/.
 """
 
 import datetime as dt
+import mimetypes
 import time
 
 import streamlit as st
@@ -16,7 +17,7 @@ from chipsmag.coverage import coverage_line
 from chipsmag.filters import date_bounds, fallback_bounds
 from chipsmag.loading import Dataset
 from chipsmag.text import md_escape
-from components import data, share, timing, urlbind
+from components import asof, data, share, timing, urlbind
 from components.data import dataset
 from components.filters import from_url, shared_params, sidebar
 from components.frame import EMBEDDING, Frame, PageRun
@@ -28,6 +29,7 @@ def _page_params(version: str, today: dt.date, _ds: Dataset) -> tuple:
     return page_params(_ds, today)
 
 
+mimetypes.add_type("application/atom+xml", ".atom")  # the events feed, static/feed.atom, on any base image
 started = time.perf_counter()
 st.set_page_config(
     page_title="Chips for magnets",
@@ -51,7 +53,7 @@ this_page = page_key(current.url_path)
 today = data.today()
 params = shared_params(actor_names, bounds) + list(_page_params(ds.key, today, ds))
 urlbind.start_run()
-urlbind.review_arrival(params, this_page, current)
+urlbind.review_arrival(params, this_page, current, lambda made_on: data.version_notice(ds.version, made_on))
 
 if embed:  # the chart alone: no sidebar, no navigation, no widgets; the view is the URL's
     filters = from_url(params, actor_names, bounds)
@@ -80,9 +82,11 @@ with st.sidebar:
     if ds.broken:
         st.caption(f":material/warning: {len(ds.broken)} table(s) did not load; see the page for details.")
 
+view = data.view_of(ds, filters)
 urlbind.show_notices(this_page)
-st.caption(f":material/event_available: {md_escape(coverage_line(ds.coverage, today))}")
-frame = Frame(data.view_of(ds, filters), filters, actor_names, today, {p.key: p for p in params}, current.url_path)
+asof.banner(ds, filters)
+st.caption(f":material/event_available: {md_escape(coverage_line(view.coverage, today))}")
+frame = Frame(view, filters, actor_names, today, {p.key: p for p in params}, current.url_path)
 runs[this_page].frame = frame
 share.start_run()
 current.run()

@@ -27,6 +27,7 @@ class Filters:
     categories: tuple[str, ...] = ()
     bounds: tuple[dt.date, dt.date] | None = field(default=None, compare=False)
     strong: bool = False  # only facts with an official or wire source (chipsmag.grading)
+    asof: dt.date | None = None  # the record as known on this date (chipsmag.replay); None: as curated
 
 
 def event_plot_date(date: str, precision: str) -> pd.Timestamp:
@@ -120,6 +121,8 @@ def describe(f: Filters, actor_names: dict[str, str]) -> str:
         parts.append("category: " + ", ".join(CATEGORY_LABELS.get(c, c) for c in f.categories))
     if f.strong:
         parts.append("only facts with an official or wire source")
+    if f.asof is not None:
+        parts.append(f"as known on {f.asof.isoformat()}")
     return "filtered: " + " · ".join(parts) if parts else ""
 
 

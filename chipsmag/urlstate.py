@@ -16,8 +16,9 @@ from urllib.parse import quote, urlencode
 
 from chipsmag.text import shorten
 
-# Parameters Streamlit itself uses, and the embed page's ``chart``; never reported or removed.
-RESERVED = frozenset({"embed", "embed_options", "chart"})
+# Parameters Streamlit itself uses, the embed page's ``chart`` and the data version a link was made
+# on (``v``, read by the arrival review on its own); never reported as unknown.
+RESERVED = frozenset({"embed", "embed_options", "chart", "v"})
 MAX_VALUES_PER_KEY = 100
 
 

@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import pandas as pd
 import streamlit as st
 
-from chipsmag import grading
+from chipsmag import changes, grading, releases, replay
 from chipsmag.filters import with_plot_dates
 from chipsmag.hovers import with_hovers, with_link_hovers
 from chipsmag.loading import DEFAULT_DATA_DIR, Dataset, load_dataset
@@ -139,8 +139,68 @@ def hover_links(ds: Dataset) -> pd.DataFrame:
 
 
 def view_of(ds: Dataset, filters) -> Dataset:
-    """The data a page reads: as curated, or only the facts with an official or wire source."""
+    """The data a page reads: as curated, or as known on a date (``filters.asof``), and only the
+    facts with an official or wire source (``filters.strong``)."""
+    if filters.asof is not None:
+        ds = replayed(ds, filters.asof).ds
     return _strong_only(ds) if filters.strong else ds
+
+
+@per_version
+def replayed(ds: Dataset, asof: dt.date) -> replay.Replayed:
+    return replay.replay(ds, asof)
+
+
+@st.cache_data(max_entries=64, show_spinner="Reading what changed since the link was made…")
+def version_notice(current: str, made_on: str) -> str:
+    """What a reader of a link made on data version ``made_on`` should know (chipsmag.releases):
+    the date of that data and what changed since, or that the version is unknown."""
+    folder = data_dir()
+    try:
+        known = releases.read_releases(folder / releases.RELEASES)
+    except (OSError, releases.ReleasesError):
+        known = []
+    if not known and made_on != current:
+        return f"This link names data version {made_on[:40]!r}; this dashboard shows data version {current}."
+    return releases.notice_for(made_on, current, known, releases.changes_from_git(folder))
+
+
+def release_list() -> list[releases.Release]:
+    """The data releases recorded beside the data, newest first ([] when there is no file)."""
+    try:
+        return releases.read_releases(data_dir() / releases.RELEASES)
+    except (OSError, releases.ReleasesError):
+        return []
+
+
+@st.cache_data(max_entries=32, show_spinner="Comparing the two releases…")
+def release_changes(version: str, previous: str, current: str) -> changes.Changes | None:
+    """What changed from release ``previous`` to release ``version``, read from the repository's
+    history (the data on disk for the version these pages show); None where it cannot be read."""
+    try:
+        commits = changes.version_commits()
+        if previous not in commits:
+            return None
+        old = changes.read_revision(commits[previous])
+        if version == current:
+            new = changes.read_dir(data_dir())
+        elif version in commits:
+            new = changes.read_revision(commits[version])
+        else:
+            return None
+    except changes.ChangesError:
+        return None
+    return changes.diff(old.tables, new.tables, new.descriptor)
+
+
+def scenario_unknown(asof: dt.date) -> list[str]:
+    """The scenario inputs whose defaults rest on facts published after ``asof`` (the curated data)."""
+    return _scenario_unknown(dataset(), asof)
+
+
+@per_version
+def _scenario_unknown(ds: Dataset, asof: dt.date) -> list[str]:
+    return replay.scenario_unknown(asof, ds)
 
 
 @per_version

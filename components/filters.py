@@ -21,6 +21,7 @@ def shared_params(actor_names: dict[str, str], bounds: tuple[dt.date, dt.date]) 
         Param("lever", "Lever", "multi", tuple(LEVER_SHORT.values()), ids=tuple(LEVER_SHORT)),
         Param("category", "Category", "multi", tuple(CATEGORY_LABELS[c] for c in CATEGORIES), ids=tuple(CATEGORIES)),
         Param("strong", "Only facts with an official or wire source", "flag"),
+        Param("asof", "As known on", "date", bounds=(bounds[0], max(bounds[1], dt.date.today()))),
     ]
 
 
@@ -85,7 +86,21 @@ def sidebar(params: list[Param], actor_names: dict[str, str], bounds: tuple[dt.d
             bind="query-params",
             help=grading.HELP + " On: facts backed by secondary sources only leave every page.",
         )
-    filters = Filters(start, end, tuple(actors), tuple(levers), tuple(categories), bounds=bounds, strong=strong)
+        asof = st.date_input(
+            "As known on (replay the record)",
+            value=None,
+            min_value=p["asof"].bounds[0],
+            max_value=p["asof"].bounds[1],
+            format="YYYY-MM-DD",
+            key="asof",
+            bind="query-params",
+            help="Empty: the record as curated today. A date: only what had been published by then (each fact's "
+            "earliest source), values as first reported, measures as known then.",
+        )
+    asof = asof if isinstance(asof, dt.date) else None
+    filters = Filters(
+        start, end, tuple(actors), tuple(levers), tuple(categories), bounds=bounds, strong=strong, asof=asof
+    )
     register_filters(p, filters, actor_names)
     return filters
 
@@ -97,6 +112,8 @@ def register_filters(p: dict[str, Param], f: Filters, actor_names: dict[str, str
     register(p["lever"], [LEVER_SHORT[lv] for lv in f.levers], [])
     register(p["category"], [CATEGORY_LABELS[c] for c in f.categories], [])
     register(p["strong"], f.strong, False)
+    if f.asof is not None:
+        register(p["asof"], f.asof, None)
 
 
 def from_url(params: list[Param], actor_names: dict[str, str], bounds: tuple[dt.date, dt.date]) -> Filters:
@@ -120,6 +137,12 @@ def from_url(params: list[Param], actor_names: dict[str, str], bounds: tuple[dt.
     if len(days) == 2 and all(bounds[0] <= d <= bounds[1] for d in days):
         start, end = min(days), max(days)
     strong = st.query_params.get("strong", "").strip().casefold() == "true"
-    filters = Filters(start, end, ids("actor"), ids("lever"), ids("category"), bounds=bounds, strong=strong)
+    lo, hi = p["asof"].bounds
+    try:
+        asof = dt.date.fromisoformat(st.query_params.get("asof", ""))
+    except ValueError:
+        asof = None
+    asof = asof if asof is not None and lo <= asof <= hi else None
+    filters = Filters(start, end, ids("actor"), ids("lever"), ids("category"), bounds=bounds, strong=strong, asof=asof)
     register_filters(p, filters, actor_names)
     return filters

@@ -114,7 +114,7 @@ def snippet(spec: dict, key: str, link: str) -> str:
 def menu(frame: Frame, spec: dict, key: str, source_ids: tuple[str, ...]) -> None:
     """The chart's "Share chart" popover: the embed snippet and the two image files, each made
     only when the reader asks for it."""
-    link = urlbind.current_link(frame.path)
+    link = urlbind.current_link(frame.path, frame.ds.version)
     title = title_of(spec) or key
     with st.popover("Share chart", icon=":material/ios_share:", key=f"share_{key}"):
         st.caption("Embed this chart in a web page (it keeps these filters and links back here):")
@@ -146,7 +146,7 @@ def menu(frame: Frame, spec: dict, key: str, source_ids: tuple[str, ...]) -> Non
 def draw_embedded(frame: Frame, found: Found) -> None:
     """The embed page: the chart alone with its title (in the chart), source line, filters, data
     version and a link to the full view. No sidebar, no navigation."""
-    link = urlbind.current_link(frame.path)
+    link = urlbind.current_link(frame.path, frame.ds.version)
     st.vega_lite_chart(found.spec, key=f"embed_{found.key}")
     label = stamp(frame, found.spec, found.source_ids, link)
     st.caption(label.source)
@@ -155,7 +155,7 @@ def draw_embedded(frame: Frame, found: Found) -> None:
 
 
 def missing_chart(frame: Frame, asked: str) -> None:
-    link = urlbind.current_link(frame.path)
+    link = urlbind.current_link(frame.path, frame.ds.version)
     st.error(
         f"This view has no chart {json.dumps(asked[:60])}: the link may be from an older version of the "
         "dashboard, or the filters leave the chart empty.",
@@ -195,7 +195,7 @@ def view_box(frame: Frame, page_title: str) -> None:
     """The link to this view, how to cite it, and its PDF brief, in the sidebar. The link sits in a
     popover: the code block's copy button loads a syntax highlighter, which cost about 0.4 s on
     every page load when it sat in the sidebar itself."""
-    link = urlbind.current_link(frame.path)
+    link = urlbind.current_link(frame.path, frame.ds.version)
     with st.sidebar:
         with st.popover("Share this view", icon=":material/share:", width="stretch", key="share"):
             st.code(link, language=None, wrap_lines=True)

@@ -13,6 +13,7 @@ once more with them before any widget reads the URL.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import streamlit as st
@@ -21,6 +22,7 @@ from chipsmag.text import md_escape
 from chipsmag.urlstate import Param, encode_query, review_query, share_url
 
 REGISTRY = "_bound_params"
+VERSION_KEY = "v"  # the data version a share link was made on
 
 
 def start_run() -> None:
@@ -31,12 +33,20 @@ def register(param: Param, url_value: object, default: object) -> None:
     st.session_state[REGISTRY][param.key] = (param, url_value, default)
 
 
-def review_arrival(params: list[Param], page: str, page_obj=None) -> None:
+def review_arrival(
+    params: list[Param], page: str, page_obj=None, version_notice: Callable[[str], str] | None = None
+) -> None:
     """Once per session, before any bound widget reads the URL: say what will be dropped, and turn
     values given by id (or in another case) into the labels the widgets read (``page_obj``, the
-    page being run, is opened again with them)."""
+    page being run, is opened again with them). A link made on another data version (``v=``) gets
+    ``version_notice(v)``."""
     if "_url_review_page" in st.session_state:
         return
+    made_on = st.query_params.get(VERSION_KEY)
+    if made_on is not None:
+        del st.query_params[VERSION_KEY]  # the address shows the view; the share link names the version
+        notice = version_notice(made_on[:80]) if version_notice else ""
+        st.session_state["_version_notice"] = notice
     query = {key: st.query_params.get_all(key) for key in st.query_params}
     review = review_query(query, params, page)
     ranges = {p.key: p.bounds for p in params if p.kind == "date_range" and p.bounds}
@@ -59,6 +69,9 @@ def review_arrival(params: list[Param], page: str, page_obj=None) -> None:
 
 
 def show_notices(page: str) -> None:
+    made_on = st.session_state.get("_version_notice")
+    if made_on and st.session_state.get("_url_review_page") == page:
+        st.info(md_escape(made_on, limit=400), icon=":material/update:")
     notices = st.session_state.get("_url_notices") or []
     if not notices or st.session_state.get("_url_review_page") != page:
         return
@@ -118,7 +131,15 @@ def base_url() -> str:
     return f"{parts.scheme}://{parts.netloc}/{base_path}".rstrip("/")
 
 
-def current_link(page_path: str) -> str:
+def current_link(page_path: str, version: str = "") -> str:
+    """The link to this view; with ``version``, the data version it was made on (``v=``, last)."""
+    link = _view_link(page_path)
+    if not version:
+        return link
+    return f"{link}{'&' if '?' in link else '?'}{VERSION_KEY}={version}"
+
+
+def _view_link(page_path: str) -> str:
     bound = st.session_state.get(REGISTRY, {})
     params = [p for p, _v, _d in bound.values()]
     values = {k: v for k, (_p, v, _d) in bound.items()}

@@ -73,9 +73,11 @@ def unescape(markdown: str) -> str:
     return re.sub(r"\\(.)", r"\1", markdown)
 
 
-def share_link(at: AppTest) -> str:
-    """The link in the sidebar's share box."""
-    return next(c.proto.code_text for c in at.get("code") if c.proto.code_text.startswith("http"))
+def share_link(at: AppTest, with_version: bool = False) -> str:
+    """The link in the sidebar's share box: the view, without the data version it names last
+    (``&v=...``) unless ``with_version``."""
+    link = next(c.proto.code_text for c in at.get("code") if c.proto.code_text.startswith("http"))
+    return link if with_version else re.sub(r"[?&]v=[0-9a-f]+$", "", link)
 
 
 def frame_with(at: AppTest, *columns: str):

@@ -82,7 +82,7 @@ def test_the_embed_snippet_shows_the_chart_alone_in_another_page(page: Page, ser
     expect(words).to_contain_text("Filters: lever: magnets")
     expect(words).to_contain_text(re.compile(r"Data version [0-9a-f]+, latest source dated \d{4}-\d{2}-\d{2}"))
     back = frame.get_by_role("link", name=re.compile("Open the full view"))
-    assert back.get_attribute("href") == f"{server}/supply?lever=magnets"
+    assert re.fullmatch(rf"{re.escape(server)}/supply\?lever=magnets&v=[0-9a-f]+", back.get_attribute("href"))
     box = page.locator("iframe").bounding_box()
     assert 600 <= box["width"] <= 800, box
     page.screenshot(path=str(folder / "article.png"))
@@ -116,9 +116,9 @@ def test_the_pdf_brief_holds_the_view(page: Page, server: str):
     flat = " ".join(text.split())
     assert "Revenue at risk" in flat
     assert figures and all(f in flat for f in figures), figures
-    link = f"{server}/revenue?show=scenario&preset=h200-25pct"
+    link = f"{server}/revenue?show=scenario&preset=h200-25pct&v="
     uris = {a.get_object()["/A"]["/URI"] for p in reader.pages for a in p.get("/Annots", []) or []}
-    assert link in uris, sorted(uris)[:5]
+    assert any(u.startswith(link) for u in uris), sorted(uris)[:5]
     assert any(u.startswith("http") and "127.0.0.1" not in u for u in uris)  # the events' sources
     assert re.search(r"[Vv]ersion [0-9a-f]{8,}", flat)
     expect_no_exception(page)

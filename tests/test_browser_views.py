@@ -1,5 +1,6 @@
-"""Source strength in Chromium: the badge on a card and in the table, and the shared filter that
-keeps only facts with an official or wire source, in the link and across a page switch."""
+"""Views of the data in Chromium: source strength (the badge on a card, the shared filter that keeps
+only facts with an official or wire source) and the record as known on a date, each in the link
+and across a page switch."""
 
 from __future__ import annotations
 
@@ -40,5 +41,26 @@ def test_the_badge_shows_and_the_filter_travels(browser: Browser, server: str):
         page.wait_for_url(re.compile(r"/linkage.*strong=true"))
         wait_ready(page)
         expect(page.get_by_role("switch", name=re.compile("Only facts with an official"))).to_be_checked()
+    finally:
+        context.close()
+
+
+def test_the_record_as_known_on_a_date_survives_a_page_switch_and_goes_back_to_now(browser: Browser, server: str):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = context.new_page()
+    try:
+        page.goto(f"{server}/timeline?asof=2025-07-15")
+        wait_ready(page)
+        expect_no_exception(page)
+        banner = page.locator("[data-testid='stAlert']", has_text="As known on 2025-07-15")
+        expect(banner).to_be_visible()
+        page.locator("[data-testid='stSidebarNavLink']", has_text="State of play").first.click()
+        page.wait_for_url(re.compile(r"/measures.*asof=2025-07-15"))
+        wait_ready(page)
+        expect_no_exception(page)
+        expect(banner).to_be_visible()
+        page.get_by_role("button", name="Back to now").click()
+        expect(banner).to_have_count(0)
+        assert "asof=" not in page.url
     finally:
         context.close()

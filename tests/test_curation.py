@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from chipsmag import releases
 from chipsmag.loading import DEFAULT_DATA_DIR, load_dataset
 from support.apptest import PAGES as PAGES_ALL
 from support.apptest import charts_of, open_page, texts
@@ -95,6 +96,8 @@ def curated_copy(tmp_path_factory):
             "source_ids": "curator_test_source",
         },
     )
+    # 4. The release row for the new data version (the feed beside data/ is not copied).
+    releases.add(target, "Curator test: one event and a link")
     return Curated(target, event_id, link_id)
 
 

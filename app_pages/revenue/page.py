@@ -83,6 +83,18 @@ def _apply_preset() -> None:
 def _scenario(frame: Frame) -> None:
     st.subheader("Scenario: what is at risk under this regime, this fee, this uptake?")
     st.caption(text.SCENARIO_INTRO)
+    if frame.filters.asof is not None:
+        later = data.scenario_unknown(frame.filters.asof)
+        labels = [i.label for i in scenario.INPUTS if i.name in later]
+        day = frame.filters.asof.isoformat()
+        if labels:
+            st.warning(
+                f"As known on {day}: these defaults rest on facts published later, so a reader then could not have "
+                f"chosen them: {md_escape(', '.join(labels))}. The presets are the same as today.",
+                icon=":material/history:",
+            )
+        else:
+            st.caption(f"As known on {day}: every default below rests on facts published by then.")
     presets, first = list(scenario.PRESETS), scenario.DEFAULT_PRESET
     chosen = {"index": presets.index(first), "on_change": _apply_preset}
     preset = bound(st.selectbox, frame.param("preset"), presets, url_default=first, label="Preset", **chosen)

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from chipsmag import grading
+from chipsmag import changes, grading, releases
 from chipsmag.filters import Filters, apply_to_events
 from chipsmag.loading import Dataset
 from chipsmag.urlstate import Param
@@ -146,4 +146,36 @@ def build(
         stable_urls(ds, data_dir, base_url),
         grading.counts(ds),
         grading.secondary_only(ds),
+    )
+
+
+def change_rows(found: changes.Changes) -> pd.DataFrame:
+    """What changed, one row per row added or removed and per value changed."""
+    out = []
+    for t in found.tables:
+        out += [{"table": t.name, "change": "added", "row": r.key, "column": "", "old": "", "new": ""} for r in t.added]
+        out += [
+            {"table": t.name, "change": "removed", "row": r.key, "column": "", "old": "", "new": ""} for r in t.removed
+        ]
+        for r in t.changed:
+            for v in r.changes:
+                out.append(
+                    {"table": t.name, "change": "changed", "row": r.key, "column": v.column, "old": v.old, "new": v.new}
+                )
+    return pd.DataFrame(out, columns=["table", "change", "row", "column", "old", "new"])
+
+
+def releases_table(found: list[releases.Release], current: str) -> pd.DataFrame:
+    """The releases, newest first, the one these pages show marked."""
+    return pd.DataFrame(
+        [
+            {
+                "version": r.version + (" (shown)" if r.version == current else ""),
+                "released": r.released.isoformat(),
+                "summary": r.summary,
+                "coverage end": r.coverage_end.isoformat() if r.coverage_end else "",
+            }
+            for r in found
+        ],
+        columns=["version", "released", "summary", "coverage end"],
     )

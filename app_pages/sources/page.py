@@ -4,7 +4,7 @@
 import streamlit as st
 
 from app_pages.sources import model
-from components import layout
+from components import data, layout
 from components.data import data_dir, dated_events
 from components.frame import Frame, bound
 from components.urlbind import base_url
@@ -51,6 +51,9 @@ def render(frame: Frame) -> None:
         with st.expander(label, icon=":material/upgrade:"):
             st.dataframe(m.to_upgrade, hide_index=True, key="upgrade_table")
 
+    # 2c. What changed, release by release.
+    _what_changed(frame)
+
     # 3. Downloads.
     st.subheader("Downloads")
     cols = st.columns(3)
@@ -83,6 +86,7 @@ def render(frame: Frame) -> None:
         )
         url = st.column_config.LinkColumn("url", help="Stable URL of the file")
         st.dataframe(m.stable_urls, hide_index=True, key="stable_urls", column_config={"url": url})
+        st.caption(f"Every event, newest first, as an Atom feed for a feed reader: {base_url()}/app/static/feed.atom")
 
     # 4. Problems, if any.
     if m.issues is not None:
@@ -93,3 +97,34 @@ def render(frame: Frame) -> None:
     # 5. Methodology and caveats.
     st.subheader("Methodology and caveats")
     st.markdown(model.METHODOLOGY.read_text(encoding="utf-8"))
+
+
+def _what_changed(frame: Frame) -> None:
+    st.subheader("What changed")
+    found = data.release_list()
+    if not found:
+        st.caption("No releases are recorded beside this data (releases.csv).")
+        return
+    st.caption(
+        "Each release of the data, newest first: its version (a content hash of the tables), date, summary and how "
+        "far its record reached. Shared links name the version they were made on."
+    )
+    st.dataframe(model.releases_table(found, frame.ds.version), hide_index=True, key="releases_table")
+    versions = [r.version for r in found[:-1]]  # the oldest has no earlier release to compare with
+    if not versions or not st.toggle("List the rows each release changed", key="show_changes"):
+        return  # read from the repository's history only when asked: it takes seconds
+    label = {r.version: f"{r.version}, {r.released.isoformat()}: {r.summary}" for r in found}
+    chosen = st.selectbox("Changes in release", versions, format_func=label.get, key="release")
+    previous = found[[r.version for r in found].index(chosen) + 1].version
+    diff = data.release_changes(chosen, previous, frame.ds.version)
+    if diff is None:
+        st.caption(
+            f"The data of release {previous} cannot be read here (no repository history), so the rows that "
+            "changed are not listed."
+        )
+        return
+    rows = model.change_rows(diff)
+    added, removed = (rows["change"] == "added").sum(), (rows["change"] == "removed").sum()
+    changed = (rows["change"] == "changed").sum()
+    st.caption(f"From {previous} to {chosen}: {added:,} rows added, {removed:,} removed, {changed:,} values changed.")
+    st.dataframe(rows, hide_index=True, key="changes_table")
