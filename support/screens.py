@@ -80,7 +80,8 @@ html, body, #root, [data-testid='stApp'], [data-testid='stAppViewContainer'], [d
 """
 # Every chart has drawn its marks, every table its canvas, every image has loaded, fonts are in.
 DRAWN = """() => {
-  const all = (sel, ok) => [...document.querySelectorAll(sel)].every(ok);
+  // Elements inside a closed expander or popover are never drawn: only the visible ones count.
+  const all = (sel, ok) => [...document.querySelectorAll(sel)].filter((e) => e.checkVisibility()).every(ok);
   return document.fonts.status === "loaded"
     && all("[data-testid='stVegaLiteChart']", (c) => c.querySelector(".marks") !== null)
     && all("[data-testid='stPlotlyChart']", (c) => c.querySelector(".main-svg") !== null)

@@ -36,7 +36,8 @@ def page(browser: Browser):
 
 def share_link(page: Page) -> str:
     """The link in the sidebar's share box."""
-    code = page.locator("[data-testid='stPopoverBody'] [data-testid='stCode'] code")
+    box = page.locator("[data-testid='stPopoverBody']").filter(has_text="Copy the link")
+    code = box.locator("[data-testid='stCode'] code").first  # the link; the citations follow it
     if not code.is_visible():
         page.locator(".st-key-share button").first.click()
     text = code.inner_text().strip()

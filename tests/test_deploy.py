@@ -88,6 +88,10 @@ def _build_context(dest: Path) -> Path:
     for folder, dirs, files in os.walk(ROOT):
         base = Path(folder).relative_to(ROOT)
         dirs[:] = [d for d in dirs if not ignored((base / d).as_posix())]  # prune ignored folders
+        for d in dirs:  # a link to a folder (data/ -> static/data/) is sent as the link, as docker does
+            if (ROOT / base / d).is_symlink():
+                (dest / base).mkdir(parents=True, exist_ok=True)
+                os.symlink(os.readlink(ROOT / base / d), dest / base / d)
         for name in files:
             rel = (base / name).as_posix()
             if not ignored(rel):
