@@ -141,6 +141,24 @@ def secondary_only(ds: Dataset) -> pd.DataFrame:
     return pd.DataFrame(out, columns=["table", "row", "source_ids"])
 
 
+def with_strength(ds: Dataset) -> Dataset:
+    """Every fact table with its rows' badge in a derived ``strength`` column (for tooltips, cards
+    and tables; downloads leave it out)."""
+    tables = dict(ds.tables)
+    for name, g in graded(ds).items():
+        tables[name] = tables[name].assign(
+            strength=[badge(a, b) for a, b in zip(g["grade"], g["publishers"], strict=True)]
+        )
+    return replace(ds, tables=tables)
+
+
+def strength_of(frame: pd.DataFrame) -> list[str]:
+    """The frame's ``strength`` column as a list, or blanks where it has none (a derived row)."""
+    if "strength" not in frame.columns:
+        return [""] * len(frame)
+    return frame["strength"].fillna("").tolist()
+
+
 def strong_only(ds: Dataset) -> Dataset:
     """The data restricted to facts with an official or wire source: secondary-only rows leave
     their tables, and so do links whose events left; a tariff change, a measure state or a deadline

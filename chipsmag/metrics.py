@@ -52,7 +52,9 @@ def china_stage_shares(supply: pd.DataFrame) -> pd.DataFrame:
         & (supply["country"] == "CN")
         & supply["share_pct"].notna()
         & (supply["status"] != "projection")
-    ][["stage", "year", "share_pct", "qualifier", "source_ids", "edition", "note"]].assign(basis="as published")
+    ]
+    keep = ["stage", "year", "share_pct", "qualifier", "source_ids", "edition", "note"]
+    direct = direct[keep + (["strength"] if "strength" in direct.columns else [])].assign(basis="as published")
     computed = usgs_tonnages(supply, "mining")
     computed = computed[computed["country"] == "CN"][["stage", "year", "share_pct", "source_ids", "edition"]].assign(
         qualifier="exact", basis="computed from USGS tonnages", note="China's tonnage over the world total."

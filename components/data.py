@@ -48,7 +48,7 @@ def _load(folder: str, signature: tuple) -> Dataset:
     into these. pandas' copy-on-write keeps derived frames from writing back.
     """
     del signature  # part of the cache key only: a changed file means a new load
-    ds = load_dataset(folder)
+    ds = grading.with_strength(load_dataset(folder))
     _freeze_long_lived_objects()
     return ds
 
@@ -129,13 +129,14 @@ def dated_events(ds: Dataset) -> pd.DataFrame:
     """The events with their plot dates and tooltip texts."""
     t = ds.tables
     events = with_hovers(with_plot_dates(t["events"]), actor_names(ds), source_names(ds))
-    return events.assign(strength=strengths(ds, "events"))
+    return events if "strength" in events.columns else events.assign(strength=strengths(ds, "events"))
 
 
 @per_version
 def hover_links(ds: Dataset) -> pd.DataFrame:
     """The links with their sources named, for tooltips."""
-    return with_link_hovers(ds.tables["links"], source_names(ds)).assign(strength=strengths(ds, "links"))
+    links = with_link_hovers(ds.tables["links"], source_names(ds))
+    return links if "strength" in links.columns else links.assign(strength=strengths(ds, "links"))
 
 
 def view_of(ds: Dataset, filters) -> Dataset:

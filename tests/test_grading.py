@@ -124,6 +124,10 @@ def test_badges_on_cards_tables_and_tooltips():
     assert any("source strength" in d.value.columns for d in linkage.dataframe)
     claims = open_page("revenue", show="claims")
     assert any("source strength" in d.value.columns for d in claims.dataframe)
+    assert "Source strength" in _tooltips(vega_specs(claims))
+    supply = open_page("supply")
+    with_badge = [s for s in vega_specs(supply) if "Source strength" in _tooltips(s)]
+    assert len(with_badge) >= 3  # the stages' shares, the magnet exports, the other minerals
 
 
 def _tooltips(spec) -> list[str]:

@@ -16,6 +16,7 @@ from chipsmag.chartbase import (
     series_color,
     vl_spec,
 )
+from chipsmag.grading import strength_of
 from chipsmag.text import format_event_date
 
 
@@ -260,6 +261,7 @@ def revenue_quarters_chart(quarters: pd.DataFrame, events: pd.DataFrame | None =
             "label": _quarter_labels(shown["fiscal_period"].tolist(), values),
             "label_at": [v if pd.notna(v) else 0.0 for v in values],  # 'unverified' sits on the axis
             "status": shown["status"].tolist(),
+            "strength": strength_of(shown),
             "x0": (x0 + pd.Timedelta(days=1)).dt.strftime("%Y-%m-%d").tolist(),
             "x1": (x0 + width - pd.Timedelta(days=1)).dt.strftime("%Y-%m-%d").tolist(),
             "mid": (x0 + width / 2).dt.strftime("%Y-%m-%d").tolist(),
@@ -285,6 +287,7 @@ def revenue_quarters_chart(quarters: pd.DataFrame, events: pd.DataFrame | None =
                     {"field": "series", "title": "Metric"},
                     {"field": "label", "title": "USD"},
                     {"field": "status", "title": "Status"},
+                    {"field": "strength", "title": "Source strength"},
                 ],
             },
         },

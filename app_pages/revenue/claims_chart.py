@@ -6,6 +6,7 @@ import pandas as pd
 
 from app_pages.revenue.charts import over_all, wrapped
 from chipsmag.chartbase import row_tuples, vl_spec
+from chipsmag.grading import strength_of
 
 KIND_COLORS = {
     "filing": "#0072B2",
@@ -45,6 +46,7 @@ def claims_chart(claims: pd.DataFrame) -> dict:
             "figure": [_usd_b(a, v, b) for a, v, b in zip(low, billions, high, strict=True)],
             "kind_label": usd["kind"].str.replace("_", " ").tolist(),
             "quote": usd["quote"].tolist(),
+            "strength": strength_of(usd),
             "qualifier": usd["qualifier"].tolist(),
             "date": usd["date"].tolist(),
         }
@@ -81,6 +83,7 @@ def claims_chart(claims: pd.DataFrame) -> dict:
                     {"field": "qualifier", "title": "Qualifier"},
                     {"field": "kind_label", "title": "Kind"},
                     {"field": "quote", "title": "Quote"},
+                    {"field": "strength", "title": "Source strength"},
                 ],
             },
         },

@@ -17,6 +17,7 @@ from chipsmag.chartbase import (
     vega_title,
     vl_spec,
 )
+from chipsmag.grading import strength_of
 from chipsmag.metrics import STAGE_LABELS
 
 MAGNET_SERIES = {
@@ -49,6 +50,7 @@ def magnet_exports_chart(exports: pd.DataFrame, events: pd.DataFrame) -> dict:
             "series": [computed if s == "computed" else reported for s in exports["total_status"]],
             "tonnes_to_us": exports["tonnes_to_us"].tolist(),
             "to_us_status": exports["to_us_status"].tolist(),
+            "strength": strength_of(exports),
         }
     )
     x = {"field": "mid", "type": "temporal", "title": None, "axis": {"format": "%b %Y", "gridColor": "#eeeeee"}}
@@ -57,6 +59,7 @@ def magnet_exports_chart(exports: pd.DataFrame, events: pd.DataFrame) -> dict:
         {"field": "tonnes_total", "type": "quantitative", "format": ",.0f", "title": "All destinations (t)"},
         {"field": "total_status", "title": "Status"},
         {"field": "tonnes_to_us", "type": "quantitative", "format": ",.1f", "title": "To the US (t)"},
+        {"field": "strength", "title": "Source strength"},
     ]
     y_total = {"field": "tonnes_total", "type": "quantitative", "title": "tonnes, all destinations"}
     bars = {
@@ -188,6 +191,7 @@ def _share_range_layers(
 
 def stage_share_chart(shares: pd.DataFrame, source_names: dict[str, str]) -> dict:
     data = shares[["stage_label", "year", "share_pct", "qualifier", "basis", "note", "source_ids"]].copy()
+    data["strength"] = strength_of(shares)
     data["source"] = data["source_ids"].str.split(";").str[0].map(lambda sid: source_names.get(sid, sid))
     order = [STAGE_LABELS[s] for s in ("mining", "refining", "magnets")]
     x = {
@@ -208,7 +212,7 @@ def stage_share_chart(shares: pd.DataFrame, source_names: dict[str, str]) -> dic
             ("basis", "nominal"),
             ("note", "nominal"),
         )
-    ]
+    ] + [{"field": "strength", "type": "nominal", "title": "Source strength"}]
     layers = [
         *_share_range_layers(x, "y", 10, 120, tooltip, shape={"field": "basis", "type": "nominal", "title": "Basis"}),
         {
@@ -265,9 +269,11 @@ def minerals_chart(supply: pd.DataFrame, source_names: dict[str, str]) -> dict:
     data = supply[supply["mineral"].isin(["gallium", "germanium", "graphite"]) & supply["share_pct"].notna()].copy()
     data["row"] = data["mineral"].str.capitalize() + " · " + data["stage"].map(STAGE_LABELS)
     data["source"] = data["source_ids"].map(lambda sid: source_names.get(sid, sid))
-    data = data[["row", "share_pct", "qualifier", "year", "source", "note"]]
+    data["strength"] = strength_of(data)
+    data = data[["row", "share_pct", "qualifier", "year", "source", "note", "strength"]]
     y = {"field": "row", "type": "nominal", "title": None, "axis": {"labelLimit": 320}}
     tooltip = [{"field": f} for f in ("row", "share_pct", "qualifier", "year", "source", "note")]
+    tooltip.append({"field": "strength", "title": "Source strength"})
     layers = _share_range_layers(y, "x", 8, 100, tooltip)
     return vl_spec(
         "Gallium, germanium, graphite: China's share, range across sources", layers, data, height={"step": 34}
