@@ -83,7 +83,7 @@ with st.sidebar:
         st.caption(f":material/warning: {len(ds.broken)} table(s) did not load; see the page for details.")
 
 view = data.view_of(ds, filters)
-urlbind.show_notices(this_page)
+urlbind.show_notices(this_page, next((pg for pg in pages if pg.url_path == "sources"), None))
 asof.banner(ds, filters)
 st.caption(f":material/event_available: {md_escape(coverage_line(view.coverage, today))}")
 frame = Frame(view, filters, actor_names, today, {p.key: p for p in params}, current.url_path)

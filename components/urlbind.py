@@ -68,10 +68,14 @@ def review_arrival(
         st.switch_page(page_obj, query_params={**query, **review.rewrites})
 
 
-def show_notices(page: str) -> None:
+def show_notices(page: str, changes_page=None) -> None:
+    """The arrival review's notices on the page the link opened; a link made on another data
+    version gets its notice with a link to the releases and their changes (``changes_page``)."""
     made_on = st.session_state.get("_version_notice")
     if made_on and st.session_state.get("_url_review_page") == page:
         st.info(md_escape(made_on, limit=400), icon=":material/update:")
+        if changes_page is not None:
+            st.page_link(changes_page, label="What changed (Sources & data)", icon=":material/history:")
     notices = st.session_state.get("_url_notices") or []
     if not notices or st.session_state.get("_url_review_page") != page:
         return

@@ -45,6 +45,7 @@ def test_an_older_version_gets_the_date_of_its_data_and_what_changed(tmp_path):
     notice = next(i.value for i in at.info if "This link was made on the data of" in i.value)
     assert older.released.isoformat().replace("-", "\\-") in notice
     assert re.search(r"since then .*(added|revised)|cannot be read here", notice), notice
+    assert [p.proto.page for p in at.get("page_link")] == ["sources"]  # the link to what changed
 
 
 def test_sources_and_data_lists_the_releases_and_what_one_changed():
