@@ -2,7 +2,8 @@
 
 Computed from ``sources.kind`` and ``sources.original_publisher``, never typed by hand:
 
-- a source is ``official`` (a filing, a government text or release, official statistics), ``wire``
+- a source is ``official`` (a filing, a company's own release, a government text or release, official
+  statistics), ``wire``
   (a wire story carried under licence, or an outlet's own reporting) or ``secondary`` (analysis, an
   aggregator or a mirror, whoever's story it carries: a copy of a Reuters story on a third-party site
   is secondary, since only the copy was read);
@@ -25,6 +26,7 @@ from chipsmag.loading import Dataset
 GRADES = ("official", "wire", "secondary")  # best first
 KIND_GRADE = {
     "primary_filing": "official",
+    "company_release": "official",
     "official_statement": "official",
     "official_data": "official",
     "wire_report": "wire",
