@@ -69,30 +69,36 @@ def publisher_key(publisher: object, original: object) -> str:
     return re.split(r"\s*[(,]", str(name or ""), maxsplit=1)[0].strip().casefold()
 
 
-def source_table(sources: pd.DataFrame) -> pd.DataFrame:
+def source_table(sources: pd.DataFrame) -> dict[str, tuple[str, str]]:
     """Per source id: its grade and its publisher key."""
-    pairs = zip(sources["publisher"], sources["original_publisher"], strict=True)
-    return pd.DataFrame(
-        {
-            "grade": sources["kind"].map(KIND_GRADE).fillna("secondary").tolist(),
-            "publisher": [publisher_key(p, o) for p, o in pairs],
-        },
-        index=sources["id"].tolist(),
-    )
+    columns = (sources[c].tolist() for c in ("id", "kind", "publisher", "original_publisher"))
+    return {
+        sid: (KIND_GRADE.get(kind, "secondary"), publisher_key(publisher, original))
+        for sid, kind, publisher, original in zip(*columns, strict=True)
+    }
 
 
-def grade_rows(rows: pd.DataFrame, sources: pd.DataFrame) -> pd.DataFrame:
-    """Each row's grade, label and number of independent publishers (aligned to ``rows``' index).
-    A row whose sources are all unknown is ``secondary`` with 0 publishers."""
-    table = source_table(sources)
-    rank = {g: i for i, g in enumerate(GRADES)}
-    grades, publishers = [], []
-    for ids in rows["source_ids"].fillna("").astype(str).tolist():
-        known = [s for s in (x.strip() for x in ids.split(";")) if s in table.index]
-        found = table.loc[known] if known else table.iloc[0:0]
-        grades.append(min(found["grade"], key=rank.__getitem__) if len(found) else "secondary")
-        publishers.append(found["publisher"].nunique())
-    return pd.DataFrame({"grade": grades, "publishers": publishers}, index=rows.index)
+RANK = {g: i for i, g in enumerate(GRADES)}
+
+
+def grade_ids(ids: object, table: dict[str, tuple[str, str]]) -> tuple[str, int]:
+    """The grade and the number of independent publishers of a fact citing ``ids`` (';'-separated).
+    Unknown or missing sources: ``secondary`` with 0 publishers."""
+    best, publishers = len(GRADES) - 1, set()
+    for sid in str(ids if isinstance(ids, str) else "").split(";"):
+        found = table.get(sid.strip())
+        if found is not None:
+            best = min(best, RANK[found[0]])
+            publishers.add(found[1])
+    return GRADES[best], len(publishers)
+
+
+def grade_rows(rows: pd.DataFrame, sources: pd.DataFrame | dict[str, tuple[str, str]]) -> pd.DataFrame:
+    """Each row's grade and number of independent publishers (aligned to ``rows``' index).
+    ``sources``: the sources table, or its ``source_table`` where the caller keeps one."""
+    table = sources if isinstance(sources, dict) else source_table(sources)
+    graded = [grade_ids(ids, table) for ids in rows["source_ids"].tolist()]
+    return pd.DataFrame({"grade": [g for g, _ in graded], "publishers": [n for _, n in graded]}, index=rows.index)
 
 
 def badge(grade: str, publishers: int) -> str:
@@ -111,7 +117,8 @@ def graded(ds: Dataset) -> dict[str, pd.DataFrame]:
     sources = ds.tables.get("sources")
     if sources is None:
         return {}
-    return {name: grade_rows(ds.tables[name], sources) for name in FACT_TABLES if name in ds.tables}
+    table = source_table(sources)
+    return {name: grade_rows(ds.tables[name], table) for name in FACT_TABLES if name in ds.tables}
 
 
 def counts(ds: Dataset) -> pd.DataFrame:
@@ -124,23 +131,23 @@ def counts(ds: Dataset) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["table", "rows", *GRADES, "official or 2+"])
 
 
-def row_label(table: str, row: pd.Series) -> str:
-    """A row's id as a curator finds it: its id, or its key columns."""
-    for keys in (("id",), ("company", "fiscal_period", "metric"), ("layer", "effective_date"), ("measure", "from")):
-        if all(k in row.index for k in keys):
-            return " / ".join(str(row[k]) for k in keys)
-    return str(row.get("period_start", row.name))
-
-
 def secondary_only(ds: Dataset) -> pd.DataFrame:
     """The rows backed by secondary sources only: what a curator should upgrade first."""
     out = []
     for name, g in graded(ds).items():
-        table = ds.tables[name]
-        for idx in g.index[g["grade"] == "secondary"]:
-            row = table.loc[idx]
-            out.append({"table": name, "row": row_label(name, row), "source_ids": row["source_ids"]})
+        weak = ds.tables[name][(g["grade"] == "secondary").to_numpy()]
+        labels = _row_labels(weak)
+        out += [{"table": name, "row": r, "source_ids": s} for r, s in zip(labels, weak["source_ids"], strict=True)]
     return pd.DataFrame(out, columns=["table", "row", "source_ids"])
+
+
+def _row_labels(rows: pd.DataFrame) -> list[str]:
+    """Each row's id as a curator finds it: its id, or its key columns."""
+    for keys in (("id",), ("company", "fiscal_period", "metric"), ("layer", "effective_date"), ("measure", "from")):
+        if all(k in rows.columns for k in keys):
+            return [" / ".join(map(str, values)) for values in zip(*(rows[k].tolist() for k in keys), strict=True)]
+    column = "period_start" if "period_start" in rows.columns else None
+    return rows[column].astype(str).tolist() if column else [str(i) for i in rows.index]
 
 
 def with_strength(ds: Dataset) -> Dataset:

@@ -4,24 +4,28 @@ from __future__ import annotations
 
 from collections import Counter
 
-import pandas as pd
 import streamlit as st
 
 from chipsmag import grading
 from chipsmag.loading import Dataset
 from chipsmag.text import md_escape
-from components.data import citations, source_names
+from components.data import citations, per_version, source_names
+
+
+@per_version
+def source_grades(ds: Dataset) -> dict[str, tuple[str, str]]:
+    """Each source's grade and publisher key, once per data version."""
+    return grading.source_table(ds.tables["sources"])
+
 
 INLINE_MAX = 6
 
 
 def strength(ds: Dataset, ids: list[str] | tuple[str, ...]) -> str:
     """The badge of one fact backed by these sources (chipsmag.grading): '● Official source · 2 publishers'."""
-    src = ds.tables.get("sources")
-    if src is None or not ids:
+    if "sources" not in ds.tables or not ids:
         return ""
-    g = grading.grade_rows(pd.DataFrame({"source_ids": [";".join(ids)]}), src).iloc[0]
-    return grading.badge(g["grade"], int(g["publishers"]))
+    return grading.badge(*grading.grade_ids(";".join(ids), source_grades(ds)))
 
 
 def card_caption(ds: Dataset, ids: list[str] | tuple[str, ...], note: str = "") -> None:

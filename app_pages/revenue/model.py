@@ -49,6 +49,7 @@ class Card:
     value: str
     delta: str
     caption: str
+    strength: str = ""  # the source-strength badge of the figure (chipsmag.grading)
 
 
 @dataclass(frozen=True)
@@ -160,8 +161,12 @@ def _claims(ds: Dataset, filters: Filters) -> Claims:
         ],
         fee_sources=metrics.sources_of(fees),
         amd_cards=[
-            Card(f"{topic.replace('_', ' ')} ({date})", usd_m(value), kind.replace("_", " "), md_escape(quote))
-            for topic, date, value, kind, quote in row_tuples(amd, "topic", "date", "value", "kind", "quote")
+            Card(f"{topic.replace('_', ' ')} ({date})", usd_m(value), kind.replace("_", " "), md_escape(quote), badge)
+            for topic, date, value, kind, quote, badge in zip(
+                *(amd[c].tolist() for c in ("topic", "date", "value", "kind", "quote")),
+                grading.strength_of(amd),
+                strict=True,
+            )
         ],
         amd_sources=metrics.sources_of(amd),
     )

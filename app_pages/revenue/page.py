@@ -71,6 +71,8 @@ def _claims(frame: Frame, m: model.Claims) -> None:
                 st.metric(card.label, card.value, card.delta, delta_color="off", delta_arrow="off")
                 share.headline(card.label, card.value, card.delta or "")
                 st.caption(card.caption)
+                if card.strength:
+                    st.caption(f"Source strength: {card.strength}", help=grading.HELP)
         sources.caption(frame.ds, m.amd_sources, "Conflict: one outlet gives a $600-800M range.")
 
 
