@@ -124,9 +124,11 @@ def build(
     data_dir: Path,
     dated_events: Callable[[Dataset], pd.DataFrame],
     base_url: str = "http://localhost:8501",
+    strength: Callable[[Dataset], tuple[pd.DataFrame, pd.DataFrame]] | None = None,
 ) -> SourcesModel:
     """Everything the page shows; ``dated_events`` gives the events with their plot dates (read
-    only when the events and actors loaded)."""
+    only when the events and actors loaded); ``strength`` the grade counts and the secondary-only
+    rows (``strength_tables``; the page passes a copy kept per data version)."""
     src = ds.tables.get("sources")
     counts = {} if src is None else src["kind"].value_counts().to_dict()
     kinds = " · ".join(f"{k.replace('_', ' ')}: {n}" for k, n in counts.items())
@@ -144,9 +146,13 @@ def build(
         problems,
         pd.DataFrame([vars(i) for i in ds.issues]) if ds.issues else None,
         stable_urls(ds, data_dir, base_url),
-        grading.counts(ds),
-        grading.secondary_only(ds),
+        *(strength or strength_tables)(ds),
     )
+
+
+def strength_tables(ds: Dataset) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Rows per table and grade, and the rows backed by secondary sources only."""
+    return grading.counts(ds), grading.secondary_only(ds)
 
 
 def change_rows(found: changes.Changes) -> pd.DataFrame:

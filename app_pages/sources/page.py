@@ -5,7 +5,7 @@ import streamlit as st
 
 from app_pages.sources import model
 from components import data, layout
-from components.data import data_dir, dated_events
+from components.data import data_dir, dated_events, per_version
 from components.frame import Frame, bound
 from components.urlbind import base_url
 
@@ -19,7 +19,7 @@ def render(frame: Frame) -> None:
     st.subheader("Data dictionary")
     names = list(model.table_names(ds))
     table = bound(st.selectbox, frame.param("table"), names, url_default=names[0])
-    m = model.build(ds, frame.filters, table, data_dir(), dated_events, base_url())
+    m = model.build(ds, frame.filters, table, data_dir(), dated_events, base_url(), per_version(model.strength_tables))
     st.markdown(m.dictionary.heading)
     st.dataframe(m.dictionary.fields, hide_index=True, key="dict_table")
     if m.dictionary.rules:
@@ -49,7 +49,8 @@ def render(frame: Frame) -> None:
     if len(m.to_upgrade):
         label = f"{len(m.to_upgrade):,} rows backed by secondary sources only: a curator's list to upgrade"
         with st.expander(label, icon=":material/upgrade:"):
-            st.dataframe(m.to_upgrade, hide_index=True, key="upgrade_table")
+            st.dataframe(layout.table_rows(m.to_upgrade, "rows"), hide_index=True, key="upgrade_table")
+            layout.download(m.to_upgrade, "secondary_only_rows", "Download the whole list (CSV)", "dl_upgrade")
 
     # 2c. What changed, release by release.
     _what_changed(frame)
