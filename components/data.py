@@ -126,17 +126,16 @@ def per_view(fn: Callable[..., T]) -> Callable[..., T]:
 
 @per_version
 def dated_events(ds: Dataset) -> pd.DataFrame:
-    """The events with their plot dates and tooltip texts."""
+    """The events with their plot dates and tooltip texts (their strength badge comes with the load:
+    ``grading.with_strength``)."""
     t = ds.tables
-    events = with_hovers(with_plot_dates(t["events"]), actor_names(ds), source_names(ds))
-    return events if "strength" in events.columns else events.assign(strength=strengths(ds, "events"))
+    return with_hovers(with_plot_dates(t["events"]), actor_names(ds), source_names(ds))
 
 
 @per_version
 def hover_links(ds: Dataset) -> pd.DataFrame:
     """The links with their sources named, for tooltips."""
-    links = with_link_hovers(ds.tables["links"], source_names(ds))
-    return links if "strength" in links.columns else links.assign(strength=strengths(ds, "links"))
+    return with_link_hovers(ds.tables["links"], source_names(ds))
 
 
 def view_of(ds: Dataset, filters) -> Dataset:
@@ -207,15 +206,6 @@ def _scenario_unknown(ds: Dataset, asof: dt.date) -> list[str]:
 @per_version
 def _strong_only(ds: Dataset) -> Dataset:
     return grading.strong_only(ds)
-
-
-def strengths(ds: Dataset, table: str) -> list[str]:
-    """Each row's source-strength badge (chipsmag.grading), for tooltips, cards and tables."""
-    sources = ds.tables.get("sources")
-    if sources is None:
-        return [""] * len(ds.tables[table])
-    g = grading.grade_rows(ds.tables[table], sources)
-    return [grading.badge(a, b) for a, b in zip(g["grade"], g["publishers"], strict=True)]
 
 
 @per_version

@@ -55,6 +55,15 @@ def data_copy(tmp_path):
 
 
 @pytest.fixture(scope="module")
+def server():
+    """A dashboard server on the curated data for one module's browser tests: its base URL."""
+    from support.browser import streamlit_server
+
+    with streamlit_server() as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
 def browser():
     """Debian's Chromium, headless, for the browser tests of one module."""
     from playwright.sync_api import sync_playwright

@@ -21,12 +21,6 @@ from support.browser import (
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as url:
-        yield url
-
-
 @pytest.fixture
 def page(browser: Browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000})

@@ -15,16 +15,10 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 from pypdf import PdfReader
 
-from support.browser import expect_no_exception, free_port, streamlit_server, wait_ready
+from support.browser import expect_no_exception, free_port, wait_ready
 from support.svg import svg_texts
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as url:
-        yield url
 
 
 @pytest.fixture

@@ -9,15 +9,9 @@ import re
 import pytest
 from playwright.sync_api import Browser, expect
 
-from support.browser import expect_no_exception, streamlit_server, wait_ready
+from support.browser import expect_no_exception, wait_ready
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def server():
-    with streamlit_server() as url:
-        yield url
 
 
 def test_the_badge_shows_and_the_filter_travels(browser: Browser, server: str):
