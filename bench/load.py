@@ -37,7 +37,7 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from app_pages import PAGES as SITE_PAGES
 from bench.run import CHARTS_DRAWN, PAGES, machine, rss_mb
-from support.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server
+from support.browser import BENCH_CHROMIUM, CHROMIUM_ARGS, streamlit_server
 
 ROOT = Path(__file__).resolve().parent.parent
 SESSION_TTL_S = 5
@@ -124,7 +124,7 @@ async def browsers(url: str, viewers: list[int], rounds: int, paths=PAGES, navig
     headings: dict[str, str] = {}
     out = {}
     async with async_playwright() as pw:
-        browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = await pw.chromium.launch(executable_path=BENCH_CHROMIUM, args=CHROMIUM_ARGS)
         await walk(browser, url, 1, [], [], paths, headings)  # warm the caches; read each page's heading
         for n in viewers:
             times: list[float] = []

@@ -35,7 +35,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from app_pages import PAGES as SITE_PAGES
-from support.browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_ready
+from support.browser import BENCH_CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_ready
 from support.generate import generate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -296,7 +296,7 @@ def machine() -> str:
     mem_kb = next(
         int(line.split()[1]) for line in Path("/proc/meminfo").read_text().splitlines() if line.startswith("MemTotal")
     )
-    chromium = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True, check=False).stdout.strip()
+    chromium = subprocess.run([BENCH_CHROMIUM, "--version"], capture_output=True, text=True, check=False).stdout.strip()
     return (
         f"{platform.system()} {platform.release()} ({platform.machine()}), {cpu}, {os.cpu_count()} cores, "
         f"{mem_kb / 1024 / 1024:.0f} GiB RAM; Python {platform.python_version()}, Streamlit "
@@ -527,7 +527,7 @@ def filter_figures(runs: int) -> dict:
     """The filter change alone, with where its time goes: a quick loop while working on it."""
     work = Path(tempfile.mkdtemp(prefix="chipsmag-bench-"))
     with sync_playwright() as pw, ExitStack() as stack:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=BENCH_CHROMIUM, args=CHROMIUM_ARGS)
         app = stack.enter_context(streamlit_server({}, work))
         reference = stack.enter_context(streamlit_server({}, work, script="bench/reference_app.py"))
         for url in (reference, f"{app}/timeline", f"{app}/sources"):
@@ -574,7 +574,7 @@ def main() -> None:
     pids: dict[str, int] = {}
 
     with sync_playwright() as pw, ExitStack() as stack:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=BENCH_CHROMIUM, args=CHROMIUM_ARGS)
         app = stack.enter_context(streamlit_server(env, work, on_start=lambda p: pids.__setitem__("app", p.pid)))
         reference = stack.enter_context(streamlit_server({}, work, script="bench/reference_app.py"))
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Create .venv and install the pinned packages. With --dev, also the test tools and, where they
-# are missing, Debian's Chromium for the browser tests (Playwright cannot download one here) and
-# Debian's nginx for the reverse-proxy test (tests/test_proxy.py, deploy/).
+# are missing, Debian's Chromium (Playwright cannot download one here: its headless build for the
+# browser tests, the full browser for the benchmark) and Debian's nginx for the reverse-proxy test
+# (tests/test_proxy.py, deploy/).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PYTHON=${PYTHON:-python3}
@@ -17,7 +18,8 @@ if [ ! -e "$stamp" ]; then
 fi
 if [ "${1:-}" = "--dev" ]; then
   missing=()
-  [ -x "${CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)
+  [ -x "${CHROMIUM:-/usr/bin/chromium-headless-shell}" ] || missing+=(chromium-headless-shell)  # the tests
+  [ -x "${BENCH_CHROMIUM:-/usr/bin/chromium}" ] || missing+=(chromium)  # the benchmark: the browser readers use
   [ -x "${NGINX:-/usr/sbin/nginx}" ] || missing+=(nginx)
   if [ "${#missing[@]}" -gt 0 ]; then
     if [ "$(id -u)" != "0" ]; then
