@@ -109,11 +109,19 @@ def streamlit_server(
                 proc.kill()
 
 
+READY = """() => {
+  const app = document.querySelector("[data-testid='stApp']");
+  return app !== null && app.dataset.testConnectionState === 'CONNECTED'
+    && app.dataset.testScriptState === 'notRunning' && document.querySelector("[data-testid='stSkeleton']") === null;
+}"""
+
+
 def wait_ready(page: Page, timeout: float = 30_000) -> None:
-    """Streamlit's own readiness signal: connected, script not running, no skeleton left."""
-    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", timeout=timeout)
-    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=timeout)
-    expect(page.locator("[data-testid='stSkeleton']")).to_have_count(0, timeout=timeout)
+    """Streamlit's own readiness signal: connected, script not running, no skeleton left.
+
+    One condition checked every 20 ms in the page (an ``expect`` polls at growing intervals, up to
+    a second apart, which made each wait last a few hundred milliseconds past the page's ready)."""
+    page.wait_for_function(READY, timeout=timeout, polling=20)
 
 
 def choose_option(page: Page, key: str, label: str, attempts: int = 3) -> None:

@@ -54,18 +54,18 @@ def data_copy(tmp_path):
     return edit
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def server():
-    """A dashboard server on the curated data for one module's browser tests: its base URL."""
+    """A dashboard server on the curated data, shared by a worker's browser tests: its base URL."""
     from support.browser import streamlit_server
 
     with streamlit_server() as url:
         yield url
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
-    """Debian's Chromium, headless, for the browser tests of one module."""
+    """Debian's headless Chromium, shared by a worker's browser tests (each opens its own contexts)."""
     from playwright.sync_api import sync_playwright
 
     from support.browser import CHROMIUM, CHROMIUM_ARGS

@@ -16,12 +16,10 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import Browser, expect
 
 from support.browser import (
     ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_ARGS,
     expect_no_exception,
     free_port,
     streamlit_server,
@@ -46,18 +44,16 @@ def test_config_is_fit_for_a_public_deployment():
 
 
 @pytest.mark.browser
-def test_an_error_shows_viewers_no_details_and_the_server_log_keeps_them(tmp_path):
+def test_an_error_shows_viewers_no_details_and_the_server_log_keeps_them(browser: Browser, tmp_path):
     """The app shows no traceback by design; this checks what the configuration does if one
     slipped through: a script that raises, served with the dashboard's config."""
     script = ROOT / "tests" / "fixtures" / "raises.py"
     with streamlit_server(log_dir=tmp_path, script=str(script.relative_to(ROOT))) as url:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-            page = browser.new_page()
-            page.goto(url)
-            page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=30_000)
-            body = page.locator("[data-testid='stMain']").inner_text()
-            browser.close()
+        page = browser.new_page()
+        page.goto(url)
+        page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", timeout=30_000)
+        body = page.locator("[data-testid='stMain']").inner_text()
+        page.close()
         log = next(tmp_path.glob("server-*.log")).read_text()
     assert "secret-detail-7f3a" not in body and "Traceback" not in body and "raises.py" not in body
     assert "Uncaught app execution" in log and "secret-detail-7f3a" in log
@@ -113,7 +109,7 @@ def test_dockerfile_follows_streamlits_pattern():
 
 
 @pytest.mark.browser
-def test_the_docker_entrypoint_serves_the_dashboard_from_the_build_context(tmp_path):
+def test_the_docker_entrypoint_serves_the_dashboard_from_the_build_context(browser: Browser, tmp_path):
     """No Docker engine runs here, so this runs the ENTRYPOINT and the HEALTHCHECK command as the
     Dockerfile writes them (on a free port) in a copy of the build context: a file the app needs
     but .dockerignore leaves out would break the page."""
@@ -135,17 +131,15 @@ def test_the_docker_entrypoint_serves_the_dashboard_from_the_build_context(tmp_p
                 time.sleep(0.5)
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=5) as r:
                 assert r.read() == b"ok"
-            with sync_playwright() as pw:
-                browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-                page = browser.new_page(viewport={"width": 1400, "height": 1000})
-                page.goto(f"http://127.0.0.1:{port}/supply")
-                wait_ready(page)
-                expect_no_exception(page)
-                expect(page.locator("[data-testid='stAlertContentError']")).to_have_count(0)
-                expect(page.locator("[data-testid='stVegaLiteChart']")).to_have_count(5, timeout=30_000)
-                expect(page.locator("[data-testid='stVegaLiteChart'] svg.marks").last).to_be_visible()
-                page.screenshot(path=str(ARTIFACTS / "docker-context-supply.png"))
-                browser.close()
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"http://127.0.0.1:{port}/supply")
+            wait_ready(page)
+            expect_no_exception(page)
+            expect(page.locator("[data-testid='stAlertContentError']")).to_have_count(0)
+            expect(page.locator("[data-testid='stVegaLiteChart']")).to_have_count(5, timeout=30_000)
+            expect(page.locator("[data-testid='stVegaLiteChart'] svg.marks").last).to_be_visible()
+            page.screenshot(path=str(ARTIFACTS / "docker-context-supply.png"))
+            page.close()
         finally:
             proc.terminate()
             proc.wait(timeout=10)
