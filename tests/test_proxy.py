@@ -171,7 +171,11 @@ def test_a_shared_link_survives_the_loss_of_the_backend_holding_its_session(brow
             assert len(sockets) > opened and set(sockets) == {stream}, sockets  # reconnected through the proxy
             assert d.health() == {holder.addr: False, other.addr: True}
             # The browser's own health and config checks while it reconnected: answered by the other.
-            checks = [h for path, h in answered if path.startswith("/_stcore/")]
+            for _ in range(100):  # the responses reach the test as events, possibly after the page is ready
+                checks = [h for path, h in answered if path.startswith("/_stcore/")]
+                if checks:
+                    break
+                page.wait_for_timeout(100)
             assert checks and all(d.backend_from_header(h) is other for h in checks), answered
             assert page.url == d.url + LINK
             expect_no_exception(page)

@@ -79,7 +79,8 @@ def layout(events: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestamp], lane
     markers, labels, bands = [], [], []
     y = 0
     for name in names:
-        mine = events[lane == name].sort_values(["plot_date", "id"], kind="stable")
+        # Only the columns read below: itertuples boxes every column of the frame it walks.
+        mine = events.loc[lane == name, ["id", "title", "plot_date"]].sort_values(["plot_date", "id"], kind="stable")
         top = y
         # Markers close in time take different rows (placed for a desktop plot: on a phone a dense
         # stretch still crowds, and zooming in separates it).
