@@ -8,7 +8,7 @@ from the chart's click and the selectbox, after the rest is built.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -60,6 +60,9 @@ class MeasuresModel:
     all_states: pd.DataFrame
     events: pd.DataFrame
     actor_names: dict[str, str]
+    # The lives chart per measure picked, drawn once: the model is shared read-only by every session
+    # that opens this view, and the chart is the slowest part of a rerun.
+    _lives: dict = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def download(self) -> pd.DataFrame:
@@ -75,7 +78,10 @@ class MeasuresModel:
         return {i: f"{i} · {n}" for i, n in zip(ids, names, strict=True)}
 
     def lives_chart(self, chosen: str | None) -> dict:
-        return charts.lives_chart(self.spans, self.measures, self.day.isoformat(), self.domain, chosen)
+        if chosen not in self._lives:
+            day = self.day.isoformat()
+            self._lives[chosen] = charts.lives_chart(self.spans, self.measures, day, self.domain, chosen)
+        return self._lives[chosen]
 
     def card(self, chosen: str | None) -> Card | None:
         if not chosen:

@@ -30,9 +30,9 @@ def render(frame: Frame) -> None:
     )
     if show == "History":
         cached = {"events": data.dated_events(ds), "annual": fixed.nvidia_annual(ds)}
-        _history(frame, model.build(ds, f, show, quarters=fixed.nvidia_quarters(ds), **cached).history)
+        _history(frame, data.per_view(model.build)(ds, f, show, quarters=fixed.nvidia_quarters(ds), **cached).history)
     elif show == "Claims":
-        _claims(frame, model.build(ds, f, show).claims)
+        _claims(frame, data.per_view(model.build)(ds, f, show).claims)
     else:
         _scenario(frame)
 

@@ -160,8 +160,16 @@ def fixed(ds: Dataset, source_names: dict[str, str], view: str, edition: str | N
     return Fixed(by_country(ds, view, edition), stages(ds, source_names), minerals(ds, source_names))
 
 
-def build(ds: Dataset, filters: Filters, events: pd.DataFrame, data_only: Fixed) -> SupplyModel:
+def magnet_exports(ds: Dataset, filters: Filters, events: pd.DataFrame) -> Exports:
+    """The part of the page the filters change: the magnet exports they select."""
+    return exports(ds.tables["magnet_exports"], events, filters)
+
+
+def build(
+    ds: Dataset, filters: Filters, events: pd.DataFrame, data_only: Fixed, moved: Exports | None = None
+) -> SupplyModel:
     """Everything the page shows: the data-only parts (``fixed``) and the magnet exports that the
-    filters select; ``events`` are the dated events with their hover texts."""
-    moved = exports(ds.tables["magnet_exports"], events, filters)
+    filters select (``moved``, where the app has them built already); ``events`` are the dated
+    events with their hover texts."""
+    moved = moved if moved is not None else magnet_exports(ds, filters, events)
     return SupplyModel(data_only.by_country, data_only.stages, moved, data_only.minerals)

@@ -6,7 +6,7 @@ import streamlit as st
 from app_pages.supply import model
 from chipsmag.loading import Dataset
 from components import layout, share, sources
-from components.data import dated_events, per_version, require, source_names
+from components.data import dated_events, per_version, per_view, require, source_names
 from components.frame import Frame, bound
 
 VIEW_HELP = "Mine production (the two years an edition gives) or reserves, in tonnes of rare-earth-oxide equivalent."
@@ -46,7 +46,9 @@ def render(frame: Frame) -> None:
     )
     first = editions[0] if editions else None
     edition = bound(u2.radio, frame.param("edition"), editions, url_default=first, horizontal=True, help=EDITION_HELP)
-    m = model.build(ds, frame.filters, dated_events(ds), data_only(ds, view, edition))
+    events = dated_events(ds)
+    moved = per_view(model.magnet_exports)(ds, frame.filters, events=events)  # built once per view
+    m = model.build(ds, frame.filters, events, data_only(ds, view, edition), moved)
     usgs = m.by_country
     if usgs.spec is None:
         layout.empty_state("USGS rows for this view")
