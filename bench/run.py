@@ -419,6 +419,18 @@ def filter_phase_table(filt: dict) -> list[str]:
     return rows
 
 
+def every_page_filter_table(filt: dict) -> list[str]:
+    """The same filter change on every page, against the reference."""
+    pages = filt.get("pages")
+    if not pages:
+        return []
+    rows = ["", "The same change (Category: Tariff) on every page:", "", "| Page | ms | Ratio |"]
+    rows.append("| --- | ---: | ---: |")
+    for name, ms in pages.items():
+        rows.append(f"| {name} | {ms:.0f} | {ms / filt['reference']:.2f} |")
+    return rows
+
+
 def phase_table(ref: dict, pages: dict) -> list[str]:
     """Where a warm load's time goes, from the phase times the browser recorded."""
     if "warm_phases" not in ref:
@@ -490,6 +502,7 @@ def report(
         *([f"| sources, no chart (same multiselect) | {filt['frame']:.0f} |"] if "frame" in filt else []),
         f"| ratio | {ratio:.2f} (target ≤ {TARGETS['filter']}: {verdict(ratio <= TARGETS['filter'])}) |",
         *filter_phase_table(filt),
+        *every_page_filter_table(filt),
         "",
         "## Server memory",
         "",
@@ -591,7 +604,12 @@ def main() -> None:
             "app": app_filter["ms"],
             "frame": frame_filter["ms"],
             "phases": {"reference": ref_filter["phases"], "app": app_filter["phases"]},
+            "pages": {"timeline": app_filter["ms"], "sources": frame_filter["ms"]},
         }
+        for path in PAGES:  # the same change on every other page
+            name = path or "overview"
+            if name not in filt["pages"]:
+                filt["pages"][name] = measure_filter(browser, f"{app}/{path}", "category", "Tariff", args.runs)["ms"]
         print(
             f"filter change: reference {filt['reference']:.0f} ms, timeline {filt['app']:.0f} ms, "
             f"sources {filt['frame']:.0f} ms",
