@@ -101,7 +101,9 @@ def test_a_chart_downloads_as_png_and_svg_stamped_with_its_sources(page: Page, s
 def test_the_pdf_brief_holds_the_view(page: Page, server: str):
     page.goto(f"{server}/revenue?show=scenario&preset=h200-25pct")
     wait_ready(page)
-    figures = [t.strip() for t in page.locator("[data-testid='stMetricValue']").all_inner_texts()]
+    metrics = page.locator("[data-testid='stMetricValue']")
+    expect(metrics.first).to_be_visible()
+    figures = [t.strip() for t in metrics.all_inner_texts()]
     page.get_by_role("button", name=re.compile("PDF brief of this view")).click()
     button = page.get_by_role("button", name=re.compile(r"Download the brief \(PDF"))
     expect(button).to_be_visible(timeout=60_000)
