@@ -17,7 +17,7 @@ from chipsmag.coverage import coverage_line
 from chipsmag.filters import date_bounds, fallback_bounds
 from chipsmag.loading import Dataset
 from chipsmag.text import md_escape
-from components import asof, data, share, timing, urlbind
+from components import asof, data, share, sources, timing, urlbind
 from components.data import dataset
 from components.filters import from_url, shared_params, sidebar
 from components.frame import EMBEDDING, Frame, PageRun
@@ -89,6 +89,7 @@ st.caption(f":material/event_available: {md_escape(coverage_line(view.coverage, 
 frame = Frame(view, filters, actor_names, today, {p.key: p for p in params}, current.url_path)
 runs[this_page].frame = frame
 share.start_run()
+sources.start_run()
 current.run()
 share.view_box(frame, current.title)
 timing.record(this_page, started)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextvars
+import itertools
 from collections import Counter
 
 import streamlit as st
@@ -19,6 +21,15 @@ def source_grades(ds: Dataset) -> dict[str, tuple[str, str]]:
 
 
 INLINE_MAX = 6
+
+# Longer lists open on request: each is an expander whose list is drawn only while it is open, so a
+# filter change does not redraw dozens of hidden links. Its key is its place among this run's lists.
+_LISTS: contextvars.ContextVar[itertools.count | None] = contextvars.ContextVar("source_lists", default=None)
+
+
+def start_run() -> None:
+    """Number this run's source lists from the first (app.py, before the page runs)."""
+    _LISTS.set(itertools.count())
 
 
 def strength(ds: Dataset, ids: list[str] | tuple[str, ...]) -> str:
@@ -47,7 +58,13 @@ def caption(ds: Dataset, ids: list[str], note: str = "") -> None:
     elif len(parts) <= INLINE_MAX:
         st.caption("Sources: " + "; ".join(parts))
     else:
-        with st.expander(f"Sources: {len(parts)} documents", icon=":material/menu_book:"):
-            st.markdown("\n".join(f"- {p}" for p in parts))
+        counter = _LISTS.get()
+        label = f"Sources: {len(parts)} documents"
+        if counter is None:  # outside a numbered run: drawn with its list
+            box = st.expander(label, icon=":material/menu_book:")
+        else:
+            box = st.expander(label, icon=":material/menu_book:", key=f"_sources_{next(counter)}", on_change="rerun")
+        if box.open is not False:
+            box.markdown("\n".join(f"- {p}" for p in parts))
     if note:
         st.caption(md_escape(note))

@@ -148,6 +148,14 @@ def test_clicking_an_event_on_the_chart_opens_its_card(page: Page, server: str):
     card = page.locator(".st-key-event_card")
     expect(card.locator("h3")).to_have_text("China imposes rare-earth controls and a 34% tariff")
     expect(card).to_contain_text("Sources:")
+    # The table of the events is drawn when opened, and the link keeps it open.
+    table = page.locator("[data-testid='stDataFrame']")
+    expect(table).to_have_count(0)
+    page.get_by_text("Table of these events", exact=True).click()
+    page.wait_for_url(re.compile(r"rows=true"))
+    wait_ready(page)
+    expect(table.locator("canvas").first).to_be_visible()
+    assert "rows=true" in share_link(page) and "event=E27" in page.url
 
 
 def test_clicking_a_link_on_the_chart_opens_its_evidence(page: Page, server: str):

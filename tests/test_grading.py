@@ -112,7 +112,7 @@ def test_the_filter_leaves_secondary_only_events_out_of_the_timeline():
     def shown(at) -> int:
         return int(re.search(r"([\d,]+) of [\d,]+ events", texts(at)).group(1).replace(",", ""))
 
-    every, strong = open_page("timeline"), open_page("timeline", strong="TRUE")
+    every, strong = open_page("timeline"), open_page("timeline", strong="TRUE", rows="true")
     assert 0 < shown(strong) < shown(every)
     table = next(d.value for d in strong.dataframe if "source strength" in d.value.columns)
     assert not table["source strength"].str.contains("Secondary only").any()

@@ -4,6 +4,7 @@ page for the URL and the methodology."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import replace
 
 from app_pages import page_params
@@ -98,3 +99,15 @@ def test_sources_page_lists_sources_and_the_dictionary_follows_the_url(on_record
     first = next(i for i, c in enumerate(captions) if c.startswith("Data version"))
     assert first < captions.index("Table rules: value present unless unverified")  # the version line stays on top
     assert "Two-month figures stay whole." in texts(at)  # the methodology, read from methodology.md
+
+
+def test_a_long_source_list_under_a_chart_is_drawn_when_opened(on_record):
+    at = open_page("timeline")
+    box = next(e for e in at.expander if re.fullmatch(r"Sources: \d+ documents", e.label))
+    count = int(box.label.split()[1])
+    assert not box.markdown  # closed: its list is not sent
+    at.session_state[box.key] = True  # the reader opens it
+    at.run()
+    box = next(e for e in at.expander if e.label == f"Sources: {count} documents")
+    items = box.markdown[0].value.splitlines()
+    assert len(items) == count and all(i.startswith("- [") for i in items), items[:3]

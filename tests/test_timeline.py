@@ -177,10 +177,11 @@ def test_the_card_reads_the_event_its_actors_sources_and_links(record, names):
 
 
 def test_the_timeline_params_are_the_links_lanes_event_and_zoom(record):
-    lanes, event, zoom = model.params(record, dt.date(2026, 1, 1))
+    lanes, event, zoom, rows = model.params(record, dt.date(2026, 1, 1))
     assert (lanes.key, lanes.options, lanes.page) == ("lanes", ("lever", "side"), "timeline")
     assert event.kind == "one" and event.options == tuple(record.tables["events"]["id"])
     assert (zoom.key, zoom.label, zoom.kind) == ("zoom", "Zoom", "date_range")
+    assert (rows.key, rows.kind, rows.page) == ("rows", "flag", "timeline")
 
 
 # The labelled chart.
@@ -275,12 +276,21 @@ def event_ids(at) -> set[str]:
     return {row["id"] for row in vega_values(at, TIMELINE_CHART)}
 
 
+def test_the_table_is_drawn_when_opened_and_its_state_travels_in_the_link(on_record):
+    at = open_page("timeline")
+    assert "Table of these events" in [e.label for e in at.expander] and not at.dataframe
+    assert "rows=" not in share_link(at)
+    at.session_state["rows"] = True  # the reader opens it
+    at.run()
+    assert len(at.dataframe[0].value) == len(event_ids(at)) and "rows=true" in share_link(at)
+
+
 def test_timeline_filters_change_the_chart_and_table(on_record):
-    full = open_page("timeline")
+    full = open_page("timeline", rows="true")
     assert len(event_ids(full)) == 59
     assert len(full.dataframe[0].value) == 59
     assert not full.number_input  # one page: no page control
-    narrowed = open_page("timeline", lever="Magnets", dates=["2025-01-01", "2025-12-08"], lanes="side")
+    narrowed = open_page("timeline", lever="Magnets", dates=["2025-01-01", "2025-12-08"], lanes="side", rows="true")
     assert event_ids(narrowed) == {"E27", "E52", "E56"}
     assert {row["id"]: row["lane"] for row in vega_values(narrowed, TIMELINE_CHART)}["E27"] == "China government"
     assert len(narrowed.dataframe[0].value) == 3
@@ -324,7 +334,7 @@ def many_events(on_record, tmp_path, monkeypatch):
 
 
 def test_the_table_shows_every_event_a_page_at_a_time_and_a_row_opens_its_card(many_events):
-    at = open_page("timeline")
+    at = open_page("timeline", rows="true")
     first = frame_with(at, "id", "title")
     assert len(first) == 100 and "Rows 1-100 of 177 events; the download below has them all." in texts(at)
     box = at.number_input(key="tl_page")

@@ -21,13 +21,15 @@ TABLE_ROWS = 100  # events on one page of the table
 
 
 def params(ds: Dataset, today: dt.date) -> tuple[Param, ...]:
-    """The timeline's URL parameters: the lanes, the chosen event and the zoom window."""
+    """The timeline's URL parameters: the lanes, the chosen event, the zoom window and whether the table
+    of the events is open."""
     del today  # the timeline's parameters do not run to today
     events = ds.tables.get("events")
     return (
         Param("lanes", "Lanes by", "one", ("lever", "side"), page="timeline"),
         Param("event", "Event", "one", tuple(events["id"]) if events is not None else (), page="timeline"),
         Param("zoom", "Zoom", "date_range", page="timeline"),
+        Param("rows", "Table of these events", "flag", page="timeline"),
     )
 
 
@@ -178,7 +180,7 @@ class TimelineModel:
             f"{len(self.in_view):,} events from {start:%d %b %Y} to {end:%d %b %Y}. Each label is the event's id and "
             "title; where labels would crowd, some markers stay unlabelled (hover, or zoom in: in a window of "
             f"{charts.LABEL_ALL_UNDER} events or fewer every event is labelled). Hollow markers: context-only events. "
-            "Month-only dates are drawn at mid-month. Click a marker, or a row below, to open its card."
+            "Month-only dates are drawn at mid-month. Click a marker, or a row of the table below, to open its card."
         )
 
 

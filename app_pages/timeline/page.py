@@ -1,4 +1,4 @@
-"""Timeline: every event on a date axis in lanes, a table of the filtered events, and a card."""
+"""Timeline: every event on a date axis in lanes, a table of the filtered events (on request), and a card."""
 
 import streamlit as st
 
@@ -31,8 +31,7 @@ def _clicked() -> dict:
 
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _build(version: str, filters, asked: tuple, _ds, _actor_names) -> model.TimelineModel:
-    """The timeline for these filters and options, built once and shared read-only by every session that
-    asks for the same view (a reader going back to a filter; many readers of one shared link)."""
+    """The timeline for these filters and options, built once and shared read-only by every session."""
     del version  # part of the key: a new data version is a new timeline
     return model.build(_ds, filters, dated_events(_ds), _actor_names, **dict(asked))
 
@@ -85,7 +84,32 @@ def render(frame: Frame) -> None:
     left, right = st.columns([3, 2])
     with left:
         st.markdown(f"**{len(m.events):,} of {len(ds.tables['events']):,} events**")
-        table = m.table
+        _table(frame, m.table)
+        layout.download(m.events, "events_filtered", "Download these events (CSV)", "tl_dl")
+    with right:
+        chosen = urlbind.id_select(
+            st,
+            frame.param("event"),
+            m.events["id"].tolist(),
+            lambda ids: model.event_labels(ds.tables["events"], ids),
+            "Event card",
+            help="Pick an event to read its card.",
+            what="events",
+        )
+        if chosen:
+            _card(frame, model.card(ds, frame.actor_names, chosen))
+        else:
+            st.caption("Select an event on the chart, in the table or in the box above.")
+
+
+def _table(frame: Frame, table: model.TablePage) -> None:
+    """The events as a table, drawn when opened (kept in the link): a grid slows filter changes."""
+    param = frame.param("rows")
+    box = st.expander(param.label, key=param.key, bind="query-params", icon=":material/table_rows:")
+    urlbind.register(param, bool(box.open), False)
+    if not box.open:
+        return
+    with box:
         if table.pages > 1:  # every event is in the table, a page at a time (the download has them all)
             if st.session_state.get("tl_page", 1) != table.page:  # fewer pages than before: the last one
                 st.session_state["tl_page"] = table.page
@@ -108,22 +132,6 @@ def render(frame: Frame) -> None:
             column_config={"source": st.column_config.LinkColumn("source", display_text="open")},
             height=380,
         )
-        layout.download(m.events, "events_filtered", "Download these events (CSV)", "tl_dl")
-
-    with right:
-        chosen = urlbind.id_select(
-            st,
-            frame.param("event"),
-            m.events["id"].tolist(),
-            lambda ids: model.event_labels(ds.tables["events"], ids),
-            "Event card",
-            help="Pick an event to read its card.",
-            what="events",
-        )
-        if chosen:
-            _card(frame, model.card(ds, frame.actor_names, chosen))
-        else:
-            st.caption("Select an event on the chart, in the table or in the box above.")
 
 
 def _card(frame: Frame, card: model.Card) -> None:
