@@ -54,6 +54,12 @@ def vega_values(at: AppTest, index: int) -> list[dict]:
     return pa.ipc.open_stream(proto.data.data).read_all().to_pylist()
 
 
+def vega_datasets(at: AppTest, index: int) -> dict[str, list[dict]]:
+    """The named datasets of the page's ``index``-th Vega-Lite chart (sent as Arrow, one per name)."""
+    proto = at.get("vega_lite_chart")[index].proto
+    return {d.name: pa.ipc.open_stream(d.data.data).read_all().to_pylist() for d in proto.datasets}
+
+
 def charts_of(at: AppTest) -> int:
     """How many charts a page drew."""
     return plotly_count(at) + len(at.get("vega_lite_chart"))

@@ -160,7 +160,7 @@ def test_the_charts_are_vector_graphics_with_their_text_kept_as_text(curated):
     b, reader = curated["brief"], curated["reader"]
     assert not [x for p in reader.pages for x in xobjects(p.get("/Resources")) if x.get("/Subtype") == "/Image"]
     overview, labelled = b.charts
-    lanes = {row["lane"] for row in labelled.spec["layer"][0]["data"]["values"]}
+    lanes = {row["lane"] for row in labelled.spec["datasets"]["lane_titles"]}
     categories = {row["category_label"] for row in overview.spec["data"]["values"]}
     for chart, expected in ((overview, categories), (labelled, lanes)):
         assert expected

@@ -15,7 +15,16 @@ from app_pages.timeline import charts, model
 from chipsmag import chartbase, hovers
 from chipsmag.filters import Filters, apply_to_events, with_plot_dates
 from chipsmag.urlstate import review_query
-from support.apptest import charts_of, frame_with, open_page, share_link, texts, unescape, vega_specs, vega_values
+from support.apptest import (
+    charts_of,
+    frame_with,
+    open_page,
+    share_link,
+    texts,
+    unescape,
+    vega_datasets,
+    vega_values,
+)
 from support.svg import svg_texts
 
 EVERYTHING = Filters(dt.date(2018, 1, 1), dt.date(2026, 1, 1))
@@ -57,7 +66,7 @@ def test_filters_lanes_and_zoom_choose_what_the_chart_draws(record, events, name
     assert {r["id"] for r in narrowed.chart["data"]["values"]} == {"E27", "E52", "E56"}
     assert narrowed.table.frame["id"].tolist() == narrowed.events["id"].tolist() == ["E27", "E52", "E56"]
     by_side = model.build(record, EVERYTHING, events, names, lanes="side")
-    lanes = [r["lane"] for r in by_side.chart["layer"][0]["data"]["values"]]
+    lanes = [r["lane"] for r in by_side.chart["datasets"]["lane_titles"]]
     assert lanes == ["US government", "China government", "Companies", "Other governments"]
     assert {r["id"]: r["lane"] for r in by_side.chart["data"]["values"]}["E27"] == "China government"
     zoomed = model.build(record, EVERYTHING, events, names, zoom=APRIL)
@@ -212,8 +221,25 @@ def test_timeline_spec_draws_every_event_once_with_its_text_as_written(record):
     assert [r["id"] for r in chosen] == ["E28"] and chosen[0]["stroke"] == "#222222"
     markers = next(layer for layer in spec["layer"] if layer.get("params"))
     assert markers["params"][0]["name"] == charts.TIMELINE_PICK
-    lanes = [r["lane"] for r in spec["layer"][0]["data"]["values"]]
+    lanes = [r["lane"] for r in spec["datasets"]["lane_titles"]]
     assert lanes == ["Chips", "Both (tariffs, deals)", "Magnets"]
+
+
+def test_a_filter_change_changes_the_labelled_charts_data_not_its_spec(record, events, names):
+    """The browser swaps the data of a chart whose spec (all but its data) is unchanged, rather than
+    drawing it anew: the window, the height and the labels travel as data."""
+
+    def frame_of(spec: dict) -> str:
+        return json.dumps({k: v for k, v in spec.items() if k not in ("data", "datasets")}, sort_keys=True)
+
+    full = model.build(record, EVERYTHING, events, names).chart
+    narrowed = model.build(
+        record, Filters(dt.date(2025, 1, 1), dt.date(2025, 12, 8), levers=("magnets",)), events, names
+    )
+    zoomed = model.build(record, EVERYTHING, events, names, zoom=APRIL).chart
+    assert frame_of(full) == frame_of(narrowed.chart) == frame_of(zoomed)
+    assert full["datasets"]["frame"] != narrowed.chart["datasets"]["frame"] != zoomed["datasets"]["frame"]
+    assert zoomed["datasets"]["frame"][0]["start"] == "2025-04-01"
 
 
 def test_side_lanes(record):
@@ -255,7 +281,7 @@ def test_the_rendered_labels_are_whole_and_apart(record, events, width):
     spec = charts.labelled_chart(shown, record.tables["actors"], "lever", w)
     spec["width"] = width
     texts = svg_texts(vlc.vegalite_to_svg(json.dumps(spec)))
-    expected = {lb["text"] for layer in spec["layer"][2:4] for lb in layer["data"]["values"]}
+    expected = {lb["text"] for align in ("left", "right") for lb in spec["datasets"][f"labels_{align}"]}
     labels = [t for t in texts if t["text"] in expected]  # the event labels (not the axis' dates)
     assert expected == {t["text"] for t in labels}  # every label drawn whole (Vega cuts with '…')
     boxes = []
@@ -316,12 +342,12 @@ def test_the_event_in_the_link_opens_its_card_is_highlighted_and_follows_the_sel
 def test_the_timeline_zoom_window_travels_in_the_link(on_record):
     at = open_page("timeline", zoom=["2025-04-01", "2025-04-30"])
     assert not at.exception
-    spec = vega_specs(at)[TIMELINE_CHART]
-    assert spec["layer"][-1]["encoding"]["x"]["scale"]["domain"] == ["2025-04-01", "2025-04-30"]
+    frame = vega_datasets(at, TIMELINE_CHART)
+    assert [(f["start"], f["end"]) for f in frame["frame"]] == [("2025-04-01", "2025-04-30")]  # the x domain
     ids = event_ids(at)
     assert ids and all(i in {"E26", "E27", "E28", "E29", "E30", "E31"} for i in ids), ids
     assert "zoom=2025-04-01&zoom=2025-04-30" in share_link(at)
-    labels = {r["id"] for layer in spec["layer"][2:4] for r in layer["data"]["values"]}
+    labels = {r["id"] for align in ("left", "right") for r in frame[f"labels_{align}"]}
     assert labels == ids  # a window of few events: every event labelled
 
 

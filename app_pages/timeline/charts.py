@@ -49,6 +49,13 @@ def _fit(text: str) -> str:
     return fit_text(text, LABEL_PX, FONT)
 
 
+# The labelled chart's frame, read from its "frame" dataset: the window's ends and the pixel rows.
+WINDOW = (
+    "length(data('frame')) ? [toDate(data('frame')[0].start), toDate(data('frame')[0].end)]"
+    " : [datetime(2018, 0, 1), datetime(2027, 0, 1)]"
+)
+ROWS = "sequence(0, length(data('frame')) ? data('frame')[0].rows : 60)"
+
 DESKTOP_PLOT = 1100  # px: where marker rows are worked out
 MARKER_ROWS = 5  # rows of markers a lane may use
 
@@ -155,41 +162,61 @@ def labelled_chart(
                 rows["id"], rows["when"], rows["title"], rows["category_label"], rows["kind"], strict=True
             )
         ]
+    # The spec stays the same under a filter change (the browser then swaps the data rather than
+    # drawing the chart anew): the layers read named datasets; y is a pixel row of an ordinal scale one
+    # pixel a step, so the plot is as tall as the rows the layout used; the x domain is the window's
+    # ends, given as data in the invisible frame layer.
     x = {
         "field": "day",
         "type": "temporal",
         "title": None,
-        "scale": {"domain": [window[0].strftime("%Y-%m-%d"), window[1].strftime("%Y-%m-%d")], "padding": 10},
+        "scale": {"domain": {"expr": WINDOW}, "padding": 10},
         "axis": {"gridColor": "#eeeeee", "orient": "top"},
     }
-    y = {"field": "y", "type": "quantitative", "scale": None, "axis": None}
+    y = {
+        "field": "y",
+        "type": "ordinal",
+        "scale": {"domain": {"expr": ROWS}, "paddingInner": 0, "paddingOuter": 0},
+        "axis": None,
+        "bandPosition": 0,  # a row's top: the pixel the layout gave
+    }
+    ends = [window[0].strftime("%Y-%m-%d"), window[1].strftime("%Y-%m-%d")]
+    datasets = {
+        "lane_titles": as_records(bands.assign(y=bands["top"] + 2)),
+        "lane_rules": as_records(bands.assign(y=bands["bottom"] - LANE_GAP // 2)),
+        "frame": [{"start": ends[0], "end": ends[1], "rows": max(height, 60) + 1}],
+        **{f"labels_{align}": [lb for lb in as_records(labels) if lb["align"] == align] for align in ("left", "right")},
+    }
     layers: list[dict] = [
+        {  # one invisible mark: the frame's data must be drawn from for the expressions to read it
+            "data": {"name": "frame"},
+            "mark": {"type": "point", "opacity": 0, "aria": False},
+            "encoding": {
+                "x": {**x, "field": "start"},
+                "y": {k: v for k, v in y.items() if k != "field"} | {"datum": 0},
+            },
+        },
         {
-            "data": {"values": as_records(bands.assign(y=bands["top"] + 2))},
+            "data": {"name": "lane_titles"},
             "mark": {"type": "text", "align": "left", "baseline": "top", "fontWeight": "bold", "fontSize": 11},
             "encoding": {"x": {"value": 0}, "y": y, "text": {"field": "lane"}},
         },
-        {
-            "data": {"values": as_records(bands.assign(y=bands["bottom"] - LANE_GAP / 2))},
-            "mark": {"type": "rule", "color": "#e6e6e6"},
-            "encoding": {"y": y},
-        },
+        {"data": {"name": "lane_rules"}, "mark": {"type": "rule", "color": "#e6e6e6"}, "encoding": {"y": y}},
     ]
-    if len(labels):
-        layers += [
-            {
-                "data": {"values": [lb for lb in as_records(labels) if lb["align"] == align]},
-                "mark": {
-                    "type": "text",
-                    "align": align,
-                    "baseline": "top",
-                    "fontSize": FONT,
-                    "dx": 3 if align == "left" else -3,
-                },
-                "encoding": {"x": {**x, "field": "day"}, "y": y, "text": {"field": "text"}},
-            }
-            for align in ("left", "right")
-        ]
+    layers += [
+        {
+            "data": {"name": f"labels_{align}"},
+            "mark": {
+                "type": "text",
+                "align": align,
+                "baseline": "top",
+                "fontSize": FONT,
+                "dx": 3 if align == "left" else -3,
+            },
+            "encoding": {"x": x, "y": y, "text": {"field": "text"}},
+        }
+        for align in ("left", "right")
+    ]
     layers.append(
         {
             "params": [{"name": TIMELINE_PICK, "select": {"type": "point", "fields": ["id"], "on": "click"}}],
@@ -221,12 +248,11 @@ def labelled_chart(
         "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
         "title": f"Events by {title_lanes}, labelled",
         "data": {"values": as_records(rows)},
+        "datasets": datasets,
         "layer": layers,
         "width": "container",
-        # Streamlit fits the whole chart, title and axis included, into the height: add their room, so
-        # the pixel layout above is not cut off at the bottom.
-        "height": max(height, 60) + 60,
-        "config": {"view": {"stroke": None}},
+        "height": {"step": 1},
+        "config": {"view": {"stroke": None, "discreteHeight": {"step": 1}}},
     }
 
 
