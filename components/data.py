@@ -6,6 +6,7 @@ import datetime as dt
 import functools
 import gc
 import os
+import threading
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -73,10 +74,24 @@ def dataset() -> Dataset:
     return _load(str(folder), signature)
 
 
-@st.cache_resource(max_entries=256, show_spinner=False)
-def _per_version(name: str, version: str, args: tuple, _fn: Callable, _ds: Dataset) -> Any:
-    del name, version  # cache key: which derivation, of which data version
-    return _fn(_ds, *args)
+# What ``per_version`` derived: a plain memo, since a page asks for a dozen derivations a run and
+# ``st.cache_resource`` costs about a millisecond a lookup (it hashes its arguments each time).
+_DERIVED: dict[tuple, Any] = {}
+_DERIVED_MAX = 256
+_DERIVED_LOCK = threading.Lock()
+
+
+def _per_version(name: str, version: str, args: tuple, fn: Callable, ds: Dataset) -> Any:
+    key = (name, version, args)
+    with _DERIVED_LOCK:
+        if key in _DERIVED:
+            return _DERIVED[key]
+    value = fn(ds, *args)  # outside the lock: two sessions may both derive it once, to the same value
+    with _DERIVED_LOCK:
+        _DERIVED.setdefault(key, value)
+        while len(_DERIVED) > _DERIVED_MAX:  # the oldest first (dicts keep their order)
+            del _DERIVED[next(iter(_DERIVED))]
+        return _DERIVED[key]
 
 
 def per_version(fn: Callable[..., T]) -> Callable[..., T]:

@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import contextvars
 import json
+import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from urllib.parse import urlencode
 
+import pyarrow as pa
 import streamlit as st
+from streamlit import dataframe_util
 
 from chipsmag import brief, citation, export
 from chipsmag.coverage import coverage_line
@@ -48,12 +52,47 @@ def chart(frame: Frame, spec: dict, key: str, source_ids: Sequence[str] = (), **
         if key == asked:
             raise Found(spec, key, tuple(source_ids))
         return None
-    value = st.vega_lite_chart(spec, key=key, **kwargs)
+    value = st.vega_lite_chart(as_sent(spec), key=key, **kwargs)
     menu(frame, spec, key, tuple(source_ids))
     collected = COLLECTED.get()
     if collected is not None:
         collected.charts.append((spec, key, tuple(source_ids)))
     return value
+
+
+# A spec with its data already as Arrow tables, for specs the pages keep between runs (the models
+# are cached): Streamlit converts a chart's rows to Arrow on every run, about 20 ms for the
+# timeline's two charts, and passes tables through. Keyed by the spec object, which is held here so
+# its id is not reused; the oldest go first.
+_SENT: OrderedDict[int, tuple[dict, dict]] = OrderedDict()
+_SENT_MAX = 256
+_SENT_LOCK = threading.Lock()
+
+
+def as_sent(spec: dict) -> dict:
+    """``spec`` with its top-level rows and named datasets as the Arrow tables Streamlit would make
+    of them (a shallow copy; the spec itself is not changed)."""
+    with _SENT_LOCK:
+        held = _SENT.get(id(spec))
+        if held is not None and held[0] is spec:
+            return held[1]
+    sent = dict(spec)
+    data = spec.get("data")
+    if isinstance(data, dict) and isinstance(data.get("values"), list):
+        sent["data"] = {**data, "values": _table(data["values"])}
+    if isinstance(spec.get("datasets"), dict):
+        sent["datasets"] = {
+            name: _table(rows) if isinstance(rows, list) else rows for name, rows in spec["datasets"].items()
+        }
+    with _SENT_LOCK:
+        _SENT[id(spec)] = (spec, sent)
+        while len(_SENT) > _SENT_MAX:
+            _SENT.popitem(last=False)
+    return sent
+
+
+def _table(rows: list[dict]) -> pa.Table:
+    return pa.ipc.open_stream(dataframe_util.convert_anything_to_arrow_bytes(rows)).read_all()
 
 
 def title_of(spec: dict) -> str:

@@ -5,18 +5,14 @@ import streamlit as st
 from app_pages.timeline import charts, model
 from chipsmag.text import md_escape
 from components import layout, share, sources, urlbind
-from components.data import dated_events, require
+from components.data import dated_events, per_version, require
 from components.frame import Frame, bound
 
-LANES_HELP = (
-    "lever: chips, both, magnets. side: the first actor's side (US government, China government, companies, "
-    "other governments)."
-)
+LANES_HELP = "lever: chips, both, magnets. side: the first actor's side (US or China government, companies, others)."
 
 
 def _clicked() -> dict:
-    """What was clicked since the last run, as ``model.build`` takes it: an event on the chart (its id) or
-    a row of the table (its index among the rows shown). A selection already acted on is not acted on again."""
+    """A click since the last run on the chart (an event id) or the table (a row index), acted on once."""
     points = (st.session_state.get("tl_chart") or {}).get("selection", {}).get(charts.TIMELINE_PICK) or []
     rows = (st.session_state.get("tl_table") or {}).get("selection", {}).get("rows", [])
     seen = st.session_state.get("_tl_seen")
@@ -34,6 +30,11 @@ def _build(version: str, filters, asked: tuple, _ds, _actor_names) -> model.Time
     """The timeline for these filters and options, built once and shared read-only by every session."""
     del version  # part of the key: a new data version is a new timeline
     return model.build(_ds, filters, dated_events(_ds), _actor_names, **dict(asked))
+
+
+@per_version
+def _labels(ds) -> dict[str, str]:  # each event's line in the card's selectbox
+    return model.event_labels(ds.tables["events"], ds.tables["events"]["id"].tolist())
 
 
 def _zoom() -> model.Window | None:
@@ -91,7 +92,7 @@ def render(frame: Frame) -> None:
             st,
             frame.param("event"),
             m.events["id"].tolist(),
-            lambda ids: model.event_labels(ds.tables["events"], ids),
+            lambda ids: {i: _labels(ds)[i] for i in ids},
             "Event card",
             help="Pick an event to read its card.",
             what="events",
@@ -111,8 +112,7 @@ def _table(frame: Frame, table: model.TablePage) -> None:
         return
     with box:
         if table.pages > 1:  # every event is in the table, a page at a time (the download has them all)
-            if st.session_state.get("tl_page", 1) != table.page:  # fewer pages than before: the last one
-                st.session_state["tl_page"] = table.page
+            st.session_state["tl_page"] = table.page  # fewer pages than before: the last one
             st.number_input(
                 "Table page",
                 min_value=1,
