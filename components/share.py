@@ -150,12 +150,19 @@ def snippet(spec: dict, key: str, link: str) -> str:
     )
 
 
+# The share menus are expanders drawn empty until opened: a popover under every chart, drawn again on
+# every filter change, cost the timeline about 50 ms of each change in the browser (bench/RESULTS.md).
+
+
 def menu(frame: Frame, spec: dict, key: str, source_ids: tuple[str, ...]) -> None:
-    """The chart's "Share chart" popover: the embed snippet and the two image files, each made
-    only when the reader asks for it."""
+    """The chart's "Share chart" menu: the embed snippet and the two image files, each made only when
+    the reader asks for it."""
+    box = st.expander("Share chart", icon=":material/ios_share:", key=f"share_{key}", on_change="rerun", width=360)
+    if not box.open:
+        return
     link = urlbind.current_link(frame.path, frame.ds.version)
     title = title_of(spec) or key
-    with st.popover("Share chart", icon=":material/ios_share:", key=f"share_{key}"):
+    with box:
         st.caption("Embed this chart in a web page (it keeps these filters and links back here):")
         st.code(snippet(spec, key, link), language="html", wrap_lines=True)
         label = stamp(frame, spec, source_ids, link)
@@ -231,27 +238,33 @@ def headline(label: str, value: str, note: str = "") -> None:
 
 
 def view_box(frame: Frame, page_title: str) -> None:
-    """The link to this view, how to cite it, and its PDF brief, in the sidebar. The link sits in a
-    popover: the code block's copy button loads a syntax highlighter, which cost about 0.4 s on
-    every page load when it sat in the sidebar itself."""
+    """The link to this view, how to cite it, and its PDF brief, in the sidebar. The link is drawn when
+    its box is opened: the code block's copy button loads a syntax highlighter, which cost about 0.4 s
+    on every page load when it sat in the sidebar itself."""
     link = urlbind.current_link(frame.path, frame.ds.version)
     with st.sidebar:
-        with st.popover("Share this view", icon=":material/share:", width="stretch", key="share"):
-            st.code(link, language=None, wrap_lines=True)
-            st.caption("Copy the link (button at the right of the box): it opens this page with these filters.")
-            c = citation.cite(
-                view_title=f"{page_title}: US chip export controls and China's rare-earth controls",
-                link=link,
-                version=frame.ds.version or "unversioned",
-                as_of=str(frame.ds.as_of or frame.today),
-                accessed=frame.today,
-            )
-            st.markdown("**Cite this view**")
-            st.caption("APA")
-            st.code(c.apa.replace("*", ""), language=None, wrap_lines=True)
-            st.caption("BibTeX")
-            st.code(c.bibtex, language="latex", wrap_lines=True)
+        box = st.expander("Share this view", icon=":material/share:", key="share", on_change="rerun")
+        if box.open:
+            with box:
+                _view_links(frame, page_title, link)
         brief_button(frame, page_title, link)
+
+
+def _view_links(frame: Frame, page_title: str, link: str) -> None:
+    st.code(link, language=None, wrap_lines=True)
+    st.caption("Copy the link (button at the right of the box): it opens this page with these filters.")
+    c = citation.cite(
+        view_title=f"{page_title}: US chip export controls and China's rare-earth controls",
+        link=link,
+        version=frame.ds.version or "unversioned",
+        as_of=str(frame.ds.as_of or frame.today),
+        accessed=frame.today,
+    )
+    st.markdown("**Cite this view**")
+    st.caption("APA")
+    st.code(c.apa.replace("*", ""), language=None, wrap_lines=True)
+    st.caption("BibTeX")
+    st.code(c.bibtex, language="latex", wrap_lines=True)
 
 
 def brief_button(frame: Frame, page_title: str, link: str) -> None:

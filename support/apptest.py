@@ -82,8 +82,19 @@ def unescape(markdown: str) -> str:
 def share_link(at: AppTest, with_version: bool = False) -> str:
     """The link in the sidebar's share box: the view, without the data version it names last
     (``&v=...``) unless ``with_version``."""
+    if not any(c.proto.code_text.startswith("http") for c in at.get("code")):
+        at.session_state["share"] = True  # the box is drawn when opened
+        at.run()
     link = next(c.proto.code_text for c in at.get("code") if c.proto.code_text.startswith("http"))
     return link if with_version else re.sub(r"[?&]v=[0-9a-f]+$", "", link)
+
+
+def open_share_menus(at: AppTest) -> AppTest:
+    """Open every chart's "Share chart" menu (drawn when opened), as a reader clicking each."""
+    for box in at.expander:
+        if box.label == "Share chart":
+            at.session_state[box.key] = True
+    return at.run()
 
 
 def frame_with(at: AppTest, *columns: str):

@@ -29,13 +29,12 @@ def page(browser: Browser):
 
 
 def share_link(page: Page) -> str:
-    """The link in the sidebar's share box."""
-    box = page.locator("[data-testid='stPopoverBody']").filter(has_text="Copy the link")
+    """The link in the sidebar's share box (drawn when opened)."""
+    box = page.locator(".st-key-share")
     code = box.locator("[data-testid='stCode'] code").first  # the link; the citations follow it
     if not code.is_visible():
-        page.locator(".st-key-share button").first.click()
+        box.locator("summary").click()
     text = code.inner_text().strip()
-    page.keyboard.press("Escape")
     return re.sub(r"[?&]v=[0-9a-f]+$", "", text)  # the view; the data version it names: test_versions
 
 

@@ -29,9 +29,10 @@ def page(browser: Browser):
 
 
 def open_menu(page: Page, key: str):
-    """Open the "Share chart" menu of chart ``key``; its body."""
-    page.locator(f".st-key-share_{key} button").first.click()
-    body = page.locator("[data-testid='stPopoverBody']").filter(has_text="Embed this chart")
+    """Open the "Share chart" menu of chart ``key`` (drawn when opened); its body."""
+    box = page.locator(f".st-key-share_{key}")
+    box.locator("summary").click()
+    body = box.locator("[data-testid='stExpanderDetails']").filter(has_text="Embed this chart")
     expect(body).to_be_visible()
     return body
 

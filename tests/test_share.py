@@ -12,7 +12,7 @@ import pytest
 from app_pages import PAGES as REGISTRY
 from chipsmag.citation import long_date
 from components.data import today
-from support.apptest import CHARTS, open_page, share_link, texts, vega_specs
+from support.apptest import CHARTS, open_page, open_share_menus, share_link, texts, vega_specs
 
 VIEWS = {  # a view of each page with charts, with filters and page options, by ids
     "overview": {"lever": "magnets"},
@@ -38,7 +38,7 @@ def snippets(at) -> dict[str, str]:
 @pytest.fixture(scope="module", params=list(VIEWS))
 def view(request):
     page = request.param
-    return page, VIEWS[page], open_page(page, **VIEWS[page])
+    return page, VIEWS[page], open_share_menus(open_page(page, **VIEWS[page]))
 
 
 def test_every_chart_has_a_share_menu_with_an_embed_snippet_of_this_view(view):
@@ -65,7 +65,7 @@ def test_each_embed_page_is_that_chart_alone_with_its_sources_version_and_link(v
         assert not embedded.exception, [e.value for e in embedded.exception]
         assert vega_specs(embedded) == [spec], key  # the same chart, the same data
         assert not embedded.sidebar.get("multiselect") and not embedded.sidebar.get("date_input")
-        assert not embedded.get("popover") and not embedded.title  # no menus, no page furniture
+        assert not embedded.expander and not embedded.title  # no menus, no page furniture
         words = texts(embedded)
         assert "Sources: " in words
         assert re.search(r"Data version [0-9a-f]+, latest source dated \d{4}-\d{2}-\d{2}", words), words
