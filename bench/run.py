@@ -371,7 +371,8 @@ def explanations(ref: dict, pages: dict, filt: dict, scales: dict) -> list[str]:
                 f"{r['sent']:.0f} ms: the target allows {filt['reference'] * TARGETS['filter']:.0f} ms in all); "
                 f"the rerun's messages then arrive over {a['last_reply'] - a['first_reply']:.0f} ms (reference "
                 f"{r['last_reply'] - r['first_reply']:.0f} ms) while the server reruns the frame and the timeline "
-                f"page, and the page settles {a['done'] - a['last_reply']:.0f} ms after the last message "
+                f"page and the browser draws what has come, and the page settles "
+                f"{a['done'] - a['last_reply']:.0f} ms after the last message "
                 f"(reference {r['done'] - r['last_reply']:.0f} ms) while the browser draws. "
             )
         else:
@@ -379,8 +380,8 @@ def explanations(ref: dict, pages: dict, filt: dict, scales: dict) -> list[str]:
         out.append(
             f"- **Filter change** ({filt['app']:.0f} ms against {filt['reference']:.0f} ms): {detail}A filter "
             "change reruns the frame (navigation, four filters, the link review) and the whole page, and the "
-            "browser redraws the chart, the table and the event list; the reference reruns one chart under one "
-            "multiselect."
+            "browser redraws every element of both (two charts, a dozen widgets, the captions and the event "
+            "card's list); the reference reruns one chart under one multiselect."
             + (
                 f" The same change on the Sources page, which draws no chart but several tables, takes "
                 f"{filt['frame']:.0f} ms ({filt['frame'] / filt['reference']:.2f}x the reference)."
