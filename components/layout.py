@@ -7,7 +7,18 @@ import streamlit as st
 
 from chipsmag.filters import Filters, describe
 from chipsmag.text import csv_text, md_escape
+from chipsmag.urlstate import Param
+from components import urlbind
 from components.data import DERIVED_COLUMNS
+
+
+def on_request(param: Param):
+    """A box (an expander titled by ``param``) drawn open or closed as the link says (``key=true``
+    keeps it open): the container to draw its contents into while open, else None. A table redrawn
+    on every filter change costs the browser more than the rest of a page (bench/README.md)."""
+    box = st.expander(param.label, key=param.key, bind="query-params", icon=":material/table_rows:")
+    urlbind.register(param, bool(box.open), False)
+    return box if box.open else None
 
 
 def filtered_line(f: Filters, actor_names: dict[str, str], applies_to: str = "") -> None:

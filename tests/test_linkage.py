@@ -51,7 +51,8 @@ def build(record, derived, period="all", relations=(), basis=(), focus=None, lin
 
 def test_the_url_parameters_and_the_period_the_page_opens_on(record):
     params = {p.key: p for p in model.params(record, dt.date(2026, 1, 1))}
-    assert list(params) == ["period", "relation", "basis", "link", "focus"]
+    assert list(params) == ["period", "relation", "basis", "link", "focus", "link_rows"]
+    assert params["link_rows"].kind == "flag"  # the table of the links, drawn when opened
     assert all(p.page == "linkage" for p in params.values())
     assert params["period"].options == ("2025", "all")  # only 2025 has five links ending in it
     assert params["relation"].options == model.RELATIONS and params["basis"].options == ("stated", "inferred")
@@ -271,13 +272,17 @@ def test_the_rendered_svg_holds_every_label_and_no_two_overlap(year_2025, width)
 
 
 def test_relation_and_basis_from_the_url_filter_the_chart_the_table_and_the_share_link(on_record):
-    at = open_page("linkage", relation="quid pro quo", basis="stated", period="all")
+    at = open_page("linkage", relation="quid pro quo", basis="stated", period="all", link_rows="true")
     assert not at.exception
     assert {(r["relation"], r["basis"]) for r in vega_values(at, 0)} == {("quid pro quo", "stated")}
     assert {r["link"] for r in vega_values(at, 0)} == {"L13", "L15", "L17", "L18"}
     assert list(at.dataframe[0].value["id"]) == ["L13", "L15", "L17", "L18"]
     assert at.multiselect(key="relation").value == ["quid pro quo"] and at.radio(key="period").value == "all"
-    assert share_link(at) == "http://localhost:8501/linkage?period=all&relation=quid%20pro%20quo&basis=stated"
+    assert share_link(at) == (
+        "http://localhost:8501/linkage?period=all&relation=quid%20pro%20quo&basis=stated&link_rows=true"
+    )
+    closed = open_page("linkage", relation="quid pro quo", basis="stated", period="all")
+    assert not closed.dataframe and "Table of these links" in [e.label for e in closed.expander]  # drawn when opened
 
 
 def test_linkage_link_card_from_the_url(on_record):

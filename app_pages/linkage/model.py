@@ -42,6 +42,7 @@ def params(ds: Dataset, today: dt.date) -> tuple[Param, ...]:
         Param("basis", "Basis", "multi", BASES, page="linkage"),
         Param("link", "Link", "one", tuple(links["id"]) if links is not None else (), page="linkage"),
         Param("focus", "Focus", "one", tuple(events["id"]) if events is not None else (), page="linkage"),
+        Param("link_rows", "Table of these links", "flag", page="linkage"),
     )
 
 

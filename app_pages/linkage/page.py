@@ -118,5 +118,7 @@ def render(frame: Frame) -> None:
             sources.caption(ds, m.link_sources, "Counted from the links shown (filters apply).")
 
     st.markdown(f"**{len(m.links)} of {m.total_links} links**")
-    st.dataframe(layout.table_rows(m.table, "links"), hide_index=True, key="lk_table")
+    box = layout.on_request(frame.param("link_rows"))
+    if box is not None:
+        box.dataframe(layout.table_rows(m.table, "links"), hide_index=True, key="lk_table")
     layout.download(m.links, "links_filtered", "Download these links (CSV)", "lk_dl")

@@ -105,10 +105,8 @@ def render(frame: Frame) -> None:
 
 def _table(frame: Frame, table: model.TablePage) -> None:
     """The events as a table, drawn when opened (kept in the link): a grid slows filter changes."""
-    param = frame.param("rows")
-    box = st.expander(param.label, key=param.key, bind="query-params", icon=":material/table_rows:")
-    urlbind.register(param, bool(box.open), False)
-    if not box.open:
+    box = layout.on_request(frame.param("rows"))
+    if box is None:
         return
     with box:
         if table.pages > 1:  # every event is in the table, a page at a time (the download has them all)
