@@ -124,7 +124,7 @@ def test_badges_on_cards_tables_and_tooltips():
     assert "Source strength: " in texts(at)  # the event card
     tips = [t for s in vega_specs(at) for t in _tooltips(s)]
     assert "Source strength" in tips
-    linkage = open_page("linkage", link="L01")
+    linkage = open_page("linkage", link="L01", link_rows="true")
     assert any("source strength" in d.value.columns for d in linkage.dataframe)
     claims = open_page("revenue", show="claims")
     assert any("source strength" in d.value.columns for d in claims.dataframe)
