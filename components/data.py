@@ -74,24 +74,38 @@ def dataset() -> Dataset:
     return _load(str(folder), signature)
 
 
-# What ``per_version`` derived: a plain memo, since a page asks for a dozen derivations a run and
-# ``st.cache_resource`` costs about a millisecond a lookup (it hashes its arguments each time).
-_DERIVED: dict[tuple, Any] = {}
-_DERIVED_MAX = 256
-_DERIVED_LOCK = threading.Lock()
+class Memo:
+    """A bounded memo shared by every session of this process, the oldest entries dropped first: for
+    what a page looks up on every rerun, where ``st.cache_resource`` (about a millisecond a lookup:
+    it hashes its arguments each time) costs more than the lookup saves."""
+
+    def __init__(self, size: int) -> None:
+        self._items: dict[Hashable, Any] = {}
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, key: Hashable, default: Any = None) -> Any:
+        with self._lock:
+            return self._items.get(key, default)
+
+    def put(self, key: Hashable, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+            while len(self._items) > self._size:  # dicts keep their order: the oldest first
+                del self._items[next(iter(self._items))]
+
+
+_DERIVED = Memo(256)  # what ``per_version`` derived
+_ABSENT = object()
 
 
 def _per_version(name: str, version: str, args: tuple, fn: Callable, ds: Dataset) -> Any:
     key = (name, version, args)
-    with _DERIVED_LOCK:
-        if key in _DERIVED:
-            return _DERIVED[key]
-    value = fn(ds, *args)  # outside the lock: two sessions may both derive it once, to the same value
-    with _DERIVED_LOCK:
-        _DERIVED.setdefault(key, value)
-        while len(_DERIVED) > _DERIVED_MAX:  # the oldest first (dicts keep their order)
-            del _DERIVED[next(iter(_DERIVED))]
-        return _DERIVED[key]
+    value = _DERIVED.get(key, _ABSENT)
+    if value is _ABSENT:
+        value = fn(ds, *args)  # outside the lock: two sessions may both derive it once, to the same value
+        _DERIVED.put(key, value)
+    return value
 
 
 def per_version(fn: Callable[..., T]) -> Callable[..., T]:

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import contextvars
 import json
-import threading
-from collections import OrderedDict
 from collections.abc import Sequence
 from urllib.parse import urlencode
 
@@ -26,7 +24,7 @@ from chipsmag.coverage import coverage_line
 from chipsmag.filters import apply_to_events, describe
 from chipsmag.text import format_event_date
 from components import urlbind
-from components.data import dated_events, source_names
+from components.data import Memo, dated_events, source_names
 from components.frame import Frame
 
 EMBED_PARAM = "chart"  # the query parameter that asks for one chart alone
@@ -63,19 +61,16 @@ def chart(frame: Frame, spec: dict, key: str, source_ids: Sequence[str] = (), **
 # A spec with its data already as Arrow tables, for specs the pages keep between runs (the models
 # are cached): Streamlit converts a chart's rows to Arrow on every run, about 20 ms for the
 # timeline's two charts, and passes tables through. Keyed by the spec object, which is held here so
-# its id is not reused; the oldest go first.
-_SENT: OrderedDict[int, tuple[dict, dict]] = OrderedDict()
-_SENT_MAX = 256
-_SENT_LOCK = threading.Lock()
+# its id is not reused.
+_SENT = Memo(256)
 
 
 def as_sent(spec: dict) -> dict:
     """``spec`` with its top-level rows and named datasets as the Arrow tables Streamlit would make
     of them (a shallow copy; the spec itself is not changed)."""
-    with _SENT_LOCK:
-        held = _SENT.get(id(spec))
-        if held is not None and held[0] is spec:
-            return held[1]
+    held = _SENT.get(id(spec))
+    if held is not None and held[0] is spec:
+        return held[1]
     sent = dict(spec)
     data = spec.get("data")
     if isinstance(data, dict) and isinstance(data.get("values"), list):
@@ -84,10 +79,7 @@ def as_sent(spec: dict) -> dict:
         sent["datasets"] = {
             name: _table(rows) if isinstance(rows, list) else rows for name, rows in spec["datasets"].items()
         }
-    with _SENT_LOCK:
-        _SENT[id(spec)] = (spec, sent)
-        while len(_SENT) > _SENT_MAX:
-            _SENT.popitem(last=False)
+    _SENT.put(id(spec), (spec, sent))
     return sent
 
 

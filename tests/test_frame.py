@@ -79,3 +79,27 @@ def test_coverage_line_says_what_is_not_yet_in_the_data():
         == "Events curated to 22 Jun 2026. Later events are not yet in the data."
     )
     assert "not stated" in coverage_line(None, dt.date(2026, 7, 1))
+
+
+def test_the_memo_keeps_its_newest_entries_and_a_stored_none():
+    from components.data import Memo
+
+    memo = Memo(2)
+    memo.put("a", None)
+    assert memo.get("a", "absent") is None  # a derivation may be None: it is kept, not derived again
+    memo.put("b", 2)
+    memo.put("c", 3)
+    assert [memo.get(k, "absent") for k in "abc"] == ["absent", 2, 3]  # the oldest went first
+
+
+def test_a_kept_chart_goes_out_as_arrow_tables_made_once_and_the_spec_is_left_alone():
+    from components.share import as_sent
+
+    rows = [{"day": "2025-04-09", "n": 1}, {"day": "2025-04-10", "n": None}]
+    spec = {"mark": "point", "data": {"values": rows}, "datasets": {"extra": [{"y": 2}], "geo": {"type": "x"}}}
+    sent = as_sent(spec)
+    assert sent["data"]["values"].to_pylist() == rows and sent["datasets"]["extra"].to_pylist() == [{"y": 2}]
+    assert sent["datasets"]["geo"] == {"type": "x"} and sent["mark"] == "point"  # what is not rows passes as is
+    assert spec["data"]["values"] is rows and spec["datasets"]["extra"] == [{"y": 2}]
+    assert as_sent(spec) is sent  # the same spec object: converted once
+    assert as_sent(dict(spec)) is not sent  # another object: converted for itself
