@@ -109,20 +109,19 @@ def streamlit_server(
                 proc.kill()
 
 
-READY = """() => {
+# A run that ends early for another (``st.switch_page`` when the arrival review rewrites a link,
+# ``st.rerun``) reports "not running" for a moment before the next run starts: the page counts as
+# ready only once the state has held this long.
+READY_STABLE_MS = 120
+READY = """(stableMs) => {
   const app = document.querySelector("[data-testid='stApp']");
   const ready = app !== null && app.dataset.testConnectionState === 'CONNECTED'
     && app.dataset.testScriptState === 'notRunning' && document.querySelector("[data-testid='stSkeleton']") === null;
   const now = performance.now();
   if (!ready) { window.__stReadySince = undefined; return false; }
   if (window.__stReadySince === undefined) window.__stReadySince = now;
-  return now - window.__stReadySince >= %d;
+  return now - window.__stReadySince >= stableMs;
 }"""
-# A run that ends early for another (``st.switch_page`` when the arrival review rewrites a link,
-# ``st.rerun``) reports "not running" for a moment before the next run starts: the page counts as
-# ready only once the state has held this long.
-READY_STABLE_MS = 120
-READY = READY % READY_STABLE_MS
 
 
 def wait_ready(page: Page, timeout: float = 30_000) -> None:
@@ -132,7 +131,7 @@ def wait_ready(page: Page, timeout: float = 30_000) -> None:
     One condition checked every 20 ms in the page (an ``expect`` polls at growing intervals, up to
     a second apart, which made each wait last a few hundred milliseconds past the page's ready)."""
     page.evaluate("window.__stReadySince = undefined")
-    page.wait_for_function(READY, timeout=timeout, polling=20)
+    page.wait_for_function(READY, arg=READY_STABLE_MS, timeout=timeout, polling=20)
 
 
 def choose_option(page: Page, key: str, label: str, attempts: int = 3) -> None:
