@@ -328,3 +328,9 @@ def test_tariff_lines_sum_the_general_layers_and_stop_at_an_unknown_outcome():
     assert bool(us.at["2025-05-01", "unknown"]) and pd.isna(us.at["2025-05-01", "rate"])
     state = metrics.tariffs_in_force(tariffs, layers, "2025-06-01").set_index("layer")
     assert state.at["b", "status"] == "lapse_scheduled" and state.at["p", "rate_pct"] == 25
+
+
+def test_a_links_table_flag_the_dashboard_cannot_read_is_named_as_text(on_record):
+    at = open_page("linkage", link_rows="<b>yes</b>")
+    assert not at.exception and not at.dataframe
+    assert "Table of these links: '<b>yes</b>' is not true or false; it was left off." in texts(at)

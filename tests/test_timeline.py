@@ -374,3 +374,12 @@ def test_the_table_shows_every_event_a_page_at_a_time_and_a_row_opens_its_card(m
     picked = second.iloc[5]
     assert at.selectbox(key="event").value == picked["id"] and at.query_params["event"] == picked["id"]
     assert next(unescape(m.value) for m in at.markdown if m.value.startswith("### ")) == f"### {picked['title']}"
+
+
+def test_a_table_flag_the_dashboard_cannot_read_is_named_and_the_table_stays_closed(on_record):
+    at = open_page("timeline", rows="maybe")
+    assert not at.exception and not at.dataframe
+    assert "Table of these events: 'maybe' is not true or false; it was left off." in texts(at)
+    assert "rows=" not in share_link(at)
+    shouted = open_page("timeline", rows="TRUE")  # any case: the flag is read, the table drawn
+    assert not shouted.exception and len(shouted.dataframe) == 1 and "rows=true" in share_link(shouted)
