@@ -14,8 +14,10 @@ What keeps a capture deterministic:
 
 - the app is served on the FROZEN fixture data (tests/fixtures/record_2025), never data/, with
   ``CHIPSMAG_TODAY`` fixed, so curators adding rows or the clock moving do not move a pixel;
-- a fresh browser context per shot (no session, hover or focus), one viewport height (``HEIGHT``)
-  for loading at either width, reduced motion, CSS animations disabled and the caret hidden;
+- a new page per shot in one browser context per width (a new session of the app, no hover or
+  focus carried over; the frontend's files come from the context's cache), one viewport height
+  (``HEIGHT``) for loading at either width, reduced motion, CSS animations disabled and the caret
+  hidden;
 - the shot waits for Streamlit's run to end (``wait_ready``), every chart to have drawn its marks,
   every table its canvas, every image and web font to have loaded, and then for two screenshots in
   a row to agree (measured: a second capture, or a fresh load, differs by 0 pixels over the

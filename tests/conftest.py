@@ -74,3 +74,22 @@ def browser():
         b = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield b
         b.close()
+
+
+@pytest.fixture(scope="session")
+def context(browser):
+    """One browser context per worker (1400 x 1000, downloads on) for the tests that need a page, not
+    a fresh browser: each opens its own pages in it, each page a new session of the app. The
+    frontend's files and compiled scripts stay in the context's cache: a page is ready about 0.7 s
+    sooner than in a new context. Tests about a reader with no cookies or cache open a new context."""
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context):
+    """A new page (a new session of the app) in the worker's shared context, closed after the test."""
+    page = context.new_page()
+    yield page
+    page.close()

@@ -6,7 +6,7 @@ import contextlib
 import re
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from app_pages import PAGES as REGISTRY
 from chipsmag.loading import load_dataset
@@ -19,13 +19,6 @@ from support.browser import (
 )
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def page(browser: Browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    yield context.new_page()
-    context.close()
 
 
 def share_link(page: Page) -> str:
@@ -71,9 +64,8 @@ def test_page_loads_with_its_charts_and_no_exception(page: Page, server: str, sp
     expect(page.locator("[data-testid='stSidebarNavLink']")).to_have_count(len(REGISTRY))
 
 
-def test_share_link_round_trip_in_a_fresh_browser(browser: Browser, server: str):
-    first = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = first.new_page()
+def test_share_link_round_trip_in_a_fresh_browser(context: BrowserContext, browser: Browser, server: str):
+    page = context.new_page()
     page.goto(f"{server}/timeline")
     wait_ready(page)
     page.locator(".st-key-lever button", has_text="Magnets").click()
@@ -85,7 +77,7 @@ def test_share_link_round_trip_in_a_fresh_browser(browser: Browser, server: str)
     link = share_link(page)
     assert link.endswith("/timeline?lever=magnets&lanes=side"), link
     expected_line = filtered_line(page).inner_text()
-    first.close()
+    page.close()
 
     with fresh_browser_at(browser, link) as other:
         expect(filtered_line(other)).to_have_text(expected_line)
@@ -107,10 +99,9 @@ def test_a_shared_link_keeps_its_filters_across_page_switches(page: Page, server
         assert "actor=China%20MOFCOM" in page.url or "actor=China+MOFCOM" in page.url
 
 
-def test_the_first_visitor_of_a_fresh_server_gets_the_full_view(browser: Browser, tmp_path):
+def test_the_first_visitor_of_a_fresh_server_gets_the_full_view(context: BrowserContext, tmp_path):
     """A hosted app sleeps and restarts: its first session must honour a deep link too."""
     with streamlit_server(log_dir=tmp_path) as url:
-        context = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = context.new_page()
         page.goto(f"{url}/supply?lever=Magnets&dates=2025-01-01&dates=2025-12-08")
         wait_ready(page)
@@ -121,7 +112,7 @@ def test_the_first_visitor_of_a_fresh_server_gets_the_full_view(browser: Browser
         page.wait_for_url(re.compile(r"/timeline\?.*lever=Magnets"))
         wait_ready(page)
         expect(filtered_line(page)).to_contain_text("2025-01-01 to 2025-12-08 · lever: magnets")
-        context.close()
+        page.close()
 
 
 def test_unusable_link_values_are_named_on_the_page(page: Page, server: str):
@@ -195,9 +186,8 @@ def test_a_link_by_ids_in_any_case_opens_the_same_view_as_one_by_labels(browser:
     assert shared[0].endswith("/timeline?actor=cn_mofcom&lever=magnets"), shared[0]
 
 
-def test_a_moved_scenario_is_a_link(browser: Browser, server: str):
-    first = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = first.new_page()
+def test_a_moved_scenario_is_a_link(context: BrowserContext, browser: Browser, server: str):
+    page = context.new_page()
     page.goto(f"{server}/revenue?show=Scenario")
     wait_ready(page)
     choose_option(page, "preset", "December 2025 H200 at 25%")
@@ -214,16 +204,17 @@ def test_a_moved_scenario_is_a_link(browser: Browser, server: str):
     assert moved["s_uptake"] == "1.2" and moved["s_fee"] == "25"
     link = share_link(page)
     assert "preset=h200-25pct" in link and "s_uptake=1.2" in link
-    first.close()
+    page.close()
 
     with fresh_browser_at(browser, link) as other:
         assert scenario_state(other) == moved
 
 
-def test_the_state_of_play_date_and_measure_travel_in_the_link_and_survive_a_page_switch(browser: Browser, server: str):
+def test_the_state_of_play_date_and_measure_travel_in_the_link_and_survive_a_page_switch(
+    context: BrowserContext, browser: Browser, server: str
+):
     measures = load_dataset().tables["measures"]
     chosen, name = measures["id"].iloc[0], measures["name"].iloc[0]
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = context.new_page()
     try:
         page.goto(f"{server}/measures?on=2026-03-01&measure={chosen}")
@@ -245,14 +236,15 @@ def test_the_state_of_play_date_and_measure_travel_in_the_link_and_survive_a_pag
         expect(page.locator("h3", has_text="On 1 Mar 2026")).to_be_visible()
         assert "on=2026-03-01" in page.url, page.url
     finally:
-        context.close()
+        page.close()
     with fresh_browser_at(browser, link) as other:
         expect(other.locator(".st-key-measure_card h3")).to_have_text(name)
         expect(other.locator("h3", has_text="On 1 Mar 2026")).to_be_visible()
 
 
-def test_clicking_a_move_focuses_it_and_the_focus_travels_in_the_link(browser: Browser, server: str):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+def test_clicking_a_move_focuses_it_and_the_focus_travels_in_the_link(
+    context: BrowserContext, browser: Browser, server: str
+):
     page = context.new_page()
     try:
         page.goto(f"{server}/linkage?period=2025")
@@ -264,13 +256,14 @@ def test_clicking_a_move_focuses_it_and_the_focus_travels_in_the_link(browser: B
         link = share_link(page)
         assert "focus=E42" in link and "period=2025" in link, link
     finally:
-        context.close()
+        page.close()
     with fresh_browser_at(browser, link) as other:
         expect(other.get_by_role("combobox", name="Focus on a move")).to_have_value(re.compile(r"^E42 "))
 
 
-def test_dragging_across_the_overview_strip_zooms_the_timeline_and_the_link_keeps_it(browser: Browser, server: str):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+def test_dragging_across_the_overview_strip_zooms_the_timeline_and_the_link_keeps_it(
+    context: BrowserContext, browser: Browser, server: str
+):
     page = context.new_page()
     try:
         page.goto(f"{server}/timeline")
@@ -292,7 +285,7 @@ def test_dragging_across_the_overview_strip_zooms_the_timeline_and_the_link_keep
         link = share_link(page)
         assert "zoom=" in link, link
     finally:
-        context.close()
+        page.close()
     with fresh_browser_at(browser, link) as other:
         expect(other.locator(".st-key-tl_unzoom")).to_be_visible()
         assert "zoom=" in other.url

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import BrowserContext, Page, expect
 
 from chipsmag.loading import DEFAULT_DATA_DIR
 from support.browser import ARTIFACTS, expect_no_exception, streamlit_server, wait_ready
@@ -54,9 +54,8 @@ def markup_server(tmp_path_factory):
 class Watch:
     """A page whose dialogs are recorded (and dismissed) and whose window flag is read."""
 
-    def __init__(self, browser: Browser) -> None:
-        self.context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-        self.page = self.context.new_page()
+    def __init__(self, context: BrowserContext) -> None:
+        self.page = context.new_page()
         self.dialogs: list[str] = []
         self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
 
@@ -73,10 +72,10 @@ class Watch:
 
 
 @pytest.fixture
-def watch(browser: Browser):
-    w = Watch(browser)
+def watch(context: BrowserContext):
+    w = Watch(context)
     yield w
-    w.context.close()
+    w.page.close()
 
 
 HOVER_EVERY_MARK = """() => {

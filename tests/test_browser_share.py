@@ -12,20 +12,13 @@ import threading
 import xml.etree.ElementTree as ET
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from support.browser import expect_no_exception, free_port, wait_ready
 from support.svg import svg_texts
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def page(browser: Browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, accept_downloads=True)
-    yield context.new_page()
-    context.close()
 
 
 def open_menu(page: Page, key: str):

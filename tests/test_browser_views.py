@@ -7,15 +7,14 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import BrowserContext, expect
 
 from support.browser import expect_no_exception, wait_ready
 
 pytestmark = pytest.mark.browser
 
 
-def test_the_badge_shows_and_the_filter_travels(browser: Browser, server: str):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+def test_the_badge_shows_and_the_filter_travels(context: BrowserContext, server: str):
     page = context.new_page()
     try:
         page.goto(f"{server}/timeline?event=E28")
@@ -36,11 +35,12 @@ def test_the_badge_shows_and_the_filter_travels(browser: Browser, server: str):
         wait_ready(page)
         expect(page.get_by_role("switch", name=re.compile("Only facts with an official"))).to_be_checked()
     finally:
-        context.close()
+        page.close()
 
 
-def test_the_record_as_known_on_a_date_survives_a_page_switch_and_goes_back_to_now(browser: Browser, server: str):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+def test_the_record_as_known_on_a_date_survives_a_page_switch_and_goes_back_to_now(
+    context: BrowserContext, server: str
+):
     page = context.new_page()
     try:
         page.goto(f"{server}/timeline?asof=2025-07-15")
@@ -57,4 +57,4 @@ def test_the_record_as_known_on_a_date_survives_a_page_switch_and_goes_back_to_n
         expect(banner).to_have_count(0)
         assert "asof=" not in page.url
     finally:
-        context.close()
+        page.close()
