@@ -48,24 +48,39 @@ def with_data(at, index: int) -> dict:
     return spec
 
 
-@pytest.fixture(scope="module")
-def charts(dataset) -> dict:
-    """Every chart each page draws on the curated data, with its data: one AppTest run per page."""
-    out = {}
-    for page in PAGES:
-        if not CHARTS[page]:
-            continue
-        at = open_page(page)
-        assert not at.exception, f"{page}: {[e.value for e in at.exception]}"
-        out[page] = [with_data(at, i) for i in range(len(at.get("vega_lite_chart")))]
-    return out
+class Lazy(dict):
+    """A dict filled on first lookup of each key: a module fixture that pytest-xdist may set up on
+    several workers then builds, on each, only what that worker's tests ask for."""
+
+    def __init__(self, make) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key):
+        self[key] = value = self.make(key)
+        return value
+
+
+def page_charts(page: str) -> list[dict]:
+    """Every chart the page draws on the curated data, with its data: one AppTest run."""
+    at = open_page(page)
+    assert not at.exception, f"{page}: {[e.value for e in at.exception]}"
+    return [with_data(at, i) for i in range(len(at.get("vega_lite_chart")))]
 
 
 @pytest.fixture(scope="module")
-def rendered(charts, dataset) -> dict:
-    """Each chart rendered once as SVG (the first of each page also as PNG), with its stamp."""
-    out = {}
-    for page, i in CASES:
+def charts(dataset) -> Lazy:
+    """page -> its charts (``page_charts``), each page run once per worker when first asked for."""
+    return Lazy(page_charts)
+
+
+@pytest.fixture(scope="module")
+def rendered(charts, dataset) -> Lazy:
+    """(page, index) -> the chart rendered as SVG (the first of each page also as PNG), with its
+    stamp; each rendered once per worker when first asked for."""
+
+    def render(case: tuple[str, int]) -> dict:
+        page, i = case
         spec = charts[page][i]
         stamp = Stamp(
             title=chart_title(spec),
@@ -75,12 +90,13 @@ def rendered(charts, dataset) -> dict:
             as_of=dataset.as_of,
             link=f"https://chips-for-magnets.example/{BY_KEY[page].path}?lever=chips&from=2025-01-01",
         )
-        out[page, i] = {
+        return {
             "stamp": stamp,
             "svg": svg(spec, stamp),
-            "png": png(spec, stamp, scale=SCALE) if (page, i) in PNG_CASES else None,
+            "png": png(spec, stamp, scale=SCALE) if case in PNG_CASES else None,
         }
-    return out
+
+    return Lazy(render)
 
 
 def parse(svg_text: str) -> ET.Element:
@@ -121,7 +137,8 @@ def footer_of(svg_text: str) -> tuple[list[dict], list[dict]]:
 
 
 def test_every_chart_of_every_page_is_exported(charts):
-    assert {p: len(specs) for p, specs in charts.items()} == {p: n for p, n in CHARTS.items() if n}
+    drawing = [p for p in PAGES if CHARTS[p]]
+    assert drawing and {p: len(charts[p]) for p in drawing} == {p: CHARTS[p] for p in drawing}
 
 
 @pytest.mark.parametrize(("page", "index"), PNG_CASES, ids=[f"{p}-{i}" for p, i in PNG_CASES])
@@ -167,8 +184,8 @@ def test_footer_is_below_the_chart_and_inside_the_image(rendered, page, index):
 
 def test_stamped_spec_has_no_container_width_and_leaves_the_spec_alone(charts, dataset):
     stamp = Stamp("T", SOURCE, FILTERS, dataset.version, dataset.as_of, "https://example.org/")
-    for specs in charts.values():
-        for spec in specs:
+    for page in (p for p in PAGES if CHARTS[p]):
+        for spec in charts[page]:
             before = json.dumps(spec, sort_keys=True, default=str)
             out = stamped(spec, stamp)
             assert '"container"' not in json.dumps(out, default=str)

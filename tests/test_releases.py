@@ -316,7 +316,7 @@ def test_the_validator_wants_a_release_row_and_a_feed_in_sync(tmp_path, capsys):
     shutil.copytree(RECORD_2025, data)
     (data / "releases.csv").write_text("version,released,summary,coverage_end\n", encoding="utf-8")
     version = load_dataset(data).version
-    result = run("chipsmag.validate", str(data))
+    result = call(capsys, validate.main, str(data))  # the command as a process: tests/test_validation.py
     assert result.returncode == 1
     assert result.stdout.splitlines() == [
         f"data/releases.csv has no row for the current data version {version}: add one "
