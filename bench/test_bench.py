@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from app_pages import PAGES
+from bench import ab
 from bench.load import protocol_level
 from chipsmag.loading import load_dataset
 from support.browser import streamlit_server
@@ -37,3 +38,13 @@ def test_the_protocol_client_walks_every_page_like_a_browser(tmp_path):
             result = pool.submit(asyncio.run, protocol_level(ws_url, sessions=2, reruns=len(PAGES))).result()
         assert result["errors"] == [] and result["reruns"] == 2 * len(PAGES)
         assert 0 < result["p50_ms"] <= result["p95_ms"]
+
+
+def test_the_side_by_side_command_names_a_checkout_without_an_app(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        ab.main([".", str(tmp_path)])
+    assert exit_.value.code == 2
+    assert f"{tmp_path}: no app.py there" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        ab.main([".", "--runs", "0"])
+    assert "--runs must be at least 1" in capsys.readouterr().err

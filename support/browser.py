@@ -47,11 +47,13 @@ def streamlit_server(
     script: str = "app.py",
     on_start=None,
     extra: list[str] | tuple[str, ...] = (),
+    cwd: Path = ROOT,
 ) -> Iterator[str]:
     """Start ``streamlit run <script>`` on a free port, wait for its health check, stop it after.
 
     ``on_start`` is called with the server process once it answers (the benchmark reads its memory);
-    ``extra`` holds more command-line options for the server.
+    ``extra`` holds more command-line options for the server; ``cwd`` is the checkout it serves
+    (``bench/ab.py`` compares two).
 
     The server's log is shown if it dies or does not come up.
     """
@@ -78,7 +80,7 @@ def streamlit_server(
                 "none",
                 *extra,
             ],
-            cwd=ROOT,
+            cwd=cwd,
             stdout=log,
             stderr=subprocess.STDOUT,
             env={**os.environ, **(env or {})},
