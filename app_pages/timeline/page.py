@@ -88,11 +88,12 @@ def render(frame: Frame) -> None:
         _table(frame, m.table)
         layout.download(m.events, "events_filtered", "Download these events (CSV)", "tl_dl")
     with right:
+        labels = _labels(ds)
         chosen = urlbind.id_select(
             st,
             frame.param("event"),
             m.events["id"].tolist(),
-            lambda ids: {i: _labels(ds)[i] for i in ids},
+            lambda ids: {i: labels[i] for i in ids},
             "Event card",
             help="Pick an event to read its card.",
             what="events",
