@@ -142,13 +142,10 @@ def snippet(spec: dict, key: str, link: str) -> str:
     )
 
 
-# The share menus are expanders drawn empty until opened: a popover under every chart, drawn again on
-# every filter change, cost the timeline about 50 ms of each change in the browser (bench/RESULTS.md).
-
-
 def menu(frame: Frame, spec: dict, key: str, source_ids: tuple[str, ...]) -> None:
     """The chart's "Share chart" menu: the embed snippet and the two image files, each made only when
-    the reader asks for it."""
+    the reader asks for it. An expander drawn empty until opened: a popover under every chart, drawn
+    again on every filter change, cost the timeline about 50 ms of each change in the browser."""
     box = st.expander("Share chart", icon=":material/ios_share:", key=f"share_{key}", on_change="rerun", width=360)
     if not box.open:
         return

@@ -15,10 +15,6 @@ from app_pages import BY_KEY
 from app_pages import PAGES as REGISTRY
 from support import ROOT
 
-PAGES = [p.key for p in REGISTRY]  # every page, in the navigation's order
-# What each page draws, for the tests that open every page (AppTest and Chromium): its heading and
-# how many charts (all Vega-Lite).
-HEADINGS = {p.key: p.title for p in REGISTRY} | {"overview": "Chips for magnets"}
 # Each new AppTest scans every installed package's metadata for Streamlit components before its first
 # run (0.15 s alone, about 0.4 s while the test workers share two cores; cProfile over three AppTest
 # files: 7.3 s of 45 s), though the installed packages cannot change while the tests run: the scan is
@@ -26,6 +22,10 @@ HEADINGS = {p.key: p.title for p in REGISTRY} | {"overview": "Chips for magnets"
 if not hasattr(manifest_scanner.scan_component_manifests, "cache_info"):
     manifest_scanner.scan_component_manifests = functools.cache(manifest_scanner.scan_component_manifests)
 
+PAGES = [p.key for p in REGISTRY]  # every page, in the navigation's order
+# What each page draws, for the tests that open every page (AppTest and Chromium): its heading and
+# how many charts (all Vega-Lite).
+HEADINGS = {p.key: p.title for p in REGISTRY} | {"overview": "Chips for magnets"}
 CHARTS = {"overview": 1, "measures": 3, "timeline": 2, "revenue": 2, "supply": 5, "linkage": 3, "sources": 0}
 
 

@@ -6,7 +6,7 @@ import contextlib
 import re
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 from app_pages import PAGES as REGISTRY
 from chipsmag.loading import load_dataset
@@ -64,8 +64,7 @@ def test_page_loads_with_its_charts_and_no_exception(page: Page, server: str, sp
     expect(page.locator("[data-testid='stSidebarNavLink']")).to_have_count(len(REGISTRY))
 
 
-def test_share_link_round_trip_in_a_fresh_browser(context: BrowserContext, browser: Browser, server: str):
-    page = context.new_page()
+def test_share_link_round_trip_in_a_fresh_browser(page: Page, browser: Browser, server: str):
     page.goto(f"{server}/timeline")
     wait_ready(page)
     page.locator(".st-key-lever button", has_text="Magnets").click()
@@ -77,7 +76,6 @@ def test_share_link_round_trip_in_a_fresh_browser(context: BrowserContext, brows
     link = share_link(page)
     assert link.endswith("/timeline?lever=magnets&lanes=side"), link
     expected_line = filtered_line(page).inner_text()
-    page.close()
 
     with fresh_browser_at(browser, link) as other:
         expect(filtered_line(other)).to_have_text(expected_line)
@@ -99,10 +97,9 @@ def test_a_shared_link_keeps_its_filters_across_page_switches(page: Page, server
         assert "actor=China%20MOFCOM" in page.url or "actor=China+MOFCOM" in page.url
 
 
-def test_the_first_visitor_of_a_fresh_server_gets_the_full_view(context: BrowserContext, tmp_path):
+def test_the_first_visitor_of_a_fresh_server_gets_the_full_view(page: Page, tmp_path):
     """A hosted app sleeps and restarts: its first session must honour a deep link too."""
     with streamlit_server(log_dir=tmp_path) as url:
-        page = context.new_page()
         page.goto(f"{url}/supply?lever=Magnets&dates=2025-01-01&dates=2025-12-08")
         wait_ready(page)
         expect(page.locator("h1").first).to_have_text("Supply")
@@ -112,7 +109,6 @@ def test_the_first_visitor_of_a_fresh_server_gets_the_full_view(context: Browser
         page.wait_for_url(re.compile(r"/timeline\?.*lever=Magnets"))
         wait_ready(page)
         expect(filtered_line(page)).to_contain_text("2025-01-01 to 2025-12-08 · lever: magnets")
-        page.close()
 
 
 def test_unusable_link_values_are_named_on_the_page(page: Page, server: str):
@@ -186,8 +182,7 @@ def test_a_link_by_ids_in_any_case_opens_the_same_view_as_one_by_labels(browser:
     assert shared[0].endswith("/timeline?actor=cn_mofcom&lever=magnets"), shared[0]
 
 
-def test_a_moved_scenario_is_a_link(context: BrowserContext, browser: Browser, server: str):
-    page = context.new_page()
+def test_a_moved_scenario_is_a_link(page: Page, browser: Browser, server: str):
     page.goto(f"{server}/revenue?show=Scenario")
     wait_ready(page)
     choose_option(page, "preset", "December 2025 H200 at 25%")
@@ -204,88 +199,73 @@ def test_a_moved_scenario_is_a_link(context: BrowserContext, browser: Browser, s
     assert moved["s_uptake"] == "1.2" and moved["s_fee"] == "25"
     link = share_link(page)
     assert "preset=h200-25pct" in link and "s_uptake=1.2" in link
-    page.close()
 
     with fresh_browser_at(browser, link) as other:
         assert scenario_state(other) == moved
 
 
 def test_the_state_of_play_date_and_measure_travel_in_the_link_and_survive_a_page_switch(
-    context: BrowserContext, browser: Browser, server: str
+    page: Page, browser: Browser, server: str
 ):
     measures = load_dataset().tables["measures"]
     chosen, name = measures["id"].iloc[0], measures["name"].iloc[0]
-    page = context.new_page()
-    try:
-        page.goto(f"{server}/measures?on=2026-03-01&measure={chosen}")
-        wait_ready(page)
-        expect_no_exception(page)
-        card = page.locator(".st-key-measure_card h3")
-        expect(card).to_have_text(name)
-        expect(page.locator("h3", has_text="On 1 Mar 2026")).to_be_visible()
-        link = share_link(page)
-        assert "on=2026-03-01" in link and f"measure={chosen}" in link, link
-        sidebar_nav(page, "Timeline").click()
-        page.wait_for_url(re.compile(r"/timeline"))
-        wait_ready(page)
-        sidebar_nav(page, "State of play").click()
-        page.wait_for_url(re.compile(r"/measures"))
-        wait_ready(page)
-        expect_no_exception(page)
-        expect(card).to_have_text(name)
-        expect(page.locator("h3", has_text="On 1 Mar 2026")).to_be_visible()
-        assert "on=2026-03-01" in page.url, page.url
-    finally:
-        page.close()
+    page.goto(f"{server}/measures?on=2026-03-01&measure={chosen}")
+    wait_ready(page)
+    expect_no_exception(page)
+    card = page.locator(".st-key-measure_card h3")
+    expect(card).to_have_text(name)
+    expect(page.locator("h3", has_text="On 1 Mar 2026")).to_be_visible()
+    link = share_link(page)
+    assert "on=2026-03-01" in link and f"measure={chosen}" in link, link
+    sidebar_nav(page, "Timeline").click()
+    page.wait_for_url(re.compile(r"/timeline"))
+    wait_ready(page)
+    sidebar_nav(page, "State of play").click()
+    page.wait_for_url(re.compile(r"/measures"))
+    wait_ready(page)
+    expect_no_exception(page)
+    expect(card).to_have_text(name)
+    expect(page.locator("h3", has_text="On 1 Mar 2026")).to_be_visible()
+    assert "on=2026-03-01" in page.url, page.url
     with fresh_browser_at(browser, link) as other:
         expect(other.locator(".st-key-measure_card h3")).to_have_text(name)
         expect(other.locator("h3", has_text="On 1 Mar 2026")).to_be_visible()
 
 
-def test_clicking_a_move_focuses_it_and_the_focus_travels_in_the_link(
-    context: BrowserContext, browser: Browser, server: str
-):
-    page = context.new_page()
-    try:
-        page.goto(f"{server}/linkage?period=2025")
-        wait_ready(page)
-        page.locator("[data-testid='stVegaLiteChart'] path[aria-label^='Event E42,']").first.click(force=True)
-        page.wait_for_url(re.compile(r"focus=E42"))
-        wait_ready(page)
-        expect_no_exception(page)
-        link = share_link(page)
-        assert "focus=E42" in link and "period=2025" in link, link
-    finally:
-        page.close()
+def test_clicking_a_move_focuses_it_and_the_focus_travels_in_the_link(page: Page, browser: Browser, server: str):
+    page.goto(f"{server}/linkage?period=2025")
+    wait_ready(page)
+    page.locator("[data-testid='stVegaLiteChart'] path[aria-label^='Event E42,']").first.click(force=True)
+    page.wait_for_url(re.compile(r"focus=E42"))
+    wait_ready(page)
+    expect_no_exception(page)
+    link = share_link(page)
+    assert "focus=E42" in link and "period=2025" in link, link
     with fresh_browser_at(browser, link) as other:
         expect(other.get_by_role("combobox", name="Focus on a move")).to_have_value(re.compile(r"^E42 "))
 
 
 def test_dragging_across_the_overview_strip_zooms_the_timeline_and_the_link_keeps_it(
-    context: BrowserContext, browser: Browser, server: str
+    page: Page, browser: Browser, server: str
 ):
-    page = context.new_page()
-    try:
-        page.goto(f"{server}/timeline")
-        wait_ready(page)
-        strip = page.locator("[data-testid='stVegaLiteChart']").first
-        ticks = strip.locator("g.mark-rule, g.mark-tick, g[aria-roledescription='tick mark container']").first
-        expect(strip.locator("svg.marks")).to_be_visible()
-        box = strip.locator("svg.marks").bounding_box()
-        tick_box = ticks.bounding_box() if ticks.count() else None
-        y = tick_box["y"] + tick_box["height"] / 2 if tick_box else box["y"] + 45  # the ticks' row
-        page.mouse.move(box["x"] + box["width"] * 0.70, y)
-        page.mouse.down()
-        page.mouse.move(box["x"] + box["width"] * 0.80, y, steps=8)
-        page.mouse.up()
-        page.wait_for_url(re.compile(r"zoom=\d{4}-\d{2}-\d{2}&zoom=\d{4}-\d{2}-\d{2}"))
-        wait_ready(page)
-        expect_no_exception(page)
-        expect(page.locator(".st-key-tl_unzoom")).to_be_visible()
-        link = share_link(page)
-        assert "zoom=" in link, link
-    finally:
-        page.close()
+    page.goto(f"{server}/timeline")
+    wait_ready(page)
+    strip = page.locator("[data-testid='stVegaLiteChart']").first
+    ticks = strip.locator("g.mark-rule, g.mark-tick, g[aria-roledescription='tick mark container']").first
+    expect(strip.locator("svg.marks")).to_be_visible()
+    box = strip.locator("svg.marks").bounding_box()
+    tick_box = ticks.bounding_box() if ticks.count() else None
+    y = tick_box["y"] + tick_box["height"] / 2 if tick_box else box["y"] + 45  # the ticks' row
+    page.mouse.move(box["x"] + box["width"] * 0.70, y)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] * 0.80, y, steps=8)
+    page.mouse.up()
+    page.wait_for_url(re.compile(r"zoom=\d{4}-\d{2}-\d{2}&zoom=\d{4}-\d{2}-\d{2}"))
+    wait_ready(page)
+    expect_no_exception(page)
+    expect(page.locator(".st-key-tl_unzoom")).to_be_visible()
+    link = share_link(page)
+    assert "zoom=" in link, link
     with fresh_browser_at(browser, link) as other:
         expect(other.locator(".st-key-tl_unzoom")).to_be_visible()
         assert "zoom=" in other.url
