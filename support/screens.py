@@ -14,8 +14,9 @@ What keeps a capture deterministic:
 
 - the app is served on the FROZEN fixture data (tests/fixtures/record_2025), never data/, with
   ``CHIPSMAG_TODAY`` fixed, so curators adding rows or the clock moving do not move a pixel;
-- a new page per shot in one browser context per width (a new session of the app, no hover or
-  focus carried over; the frontend's files come from the context's cache), one viewport height
+- one browser tab per width, each shot a new load of its page in it (a new session of the app and
+  a new document: no hover or focus carried over; the frontend's files and compiled scripts stay in
+  the tab's process, a load about 0.6 s shorter than in a new tab), one viewport height
   (``HEIGHT``) for loading at either width, reduced motion, CSS animations disabled and the caret
   hidden;
 - the shot waits for Streamlit's run to end (``wait_ready``), every chart to have drawn its marks,
@@ -48,7 +49,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PIL import Image, ImageChops
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 
 from app_pages import PAGES, PageSpec
@@ -125,21 +126,23 @@ class Comparison:
         return self.size == self.expected_size and self.share <= TOLERANCE
 
 
-_CONTEXTS: dict[tuple[int, int], BrowserContext] = {}
+_TABS: dict[tuple[int, int], Page] = {}
 
 
-def _context(browser: Browser, width: int) -> BrowserContext:
-    """One browser context per width, kept for the browser's life: each shot opens a new page in it
-    (a new session of the app; the frontend's files come from the context's cache)."""
+def _tab(browser: Browser, width: int) -> Page:
+    """One tab per width in a context of its own, kept for the browser's life (see the module's
+    docstring); a tab closed by a failure is opened again."""
     key = (id(browser), width)
-    if key not in _CONTEXTS:
-        _CONTEXTS[key] = browser.new_context(viewport={"width": width, "height": HEIGHT}, reduced_motion="reduce")
-    return _CONTEXTS[key]
+    if key not in _TABS or _TABS[key].is_closed():
+        context = browser.new_context(viewport={"width": width, "height": HEIGHT}, reduced_motion="reduce")
+        _TABS[key] = context.new_page()
+    return _TABS[key]
 
 
 def capture(browser: Browser, url: str, shot: Shot) -> bytes:
     """The PNG of ``shot``'s page from the server at ``url``, once it is drawn and still."""
-    page = _context(browser, shot.width).new_page()
+    page = _tab(browser, shot.width)
+    page.set_viewport_size({"width": shot.width, "height": HEIGHT})  # the last shot stretched it
     try:
         page.goto(f"{url}/{shot.page.path}")
         wait_ready(page)
@@ -147,7 +150,8 @@ def capture(browser: Browser, url: str, shot: Shot) -> bytes:
         page.wait_for_function(DRAWN, timeout=30_000)
         return still_screenshot(page, shot)
     finally:
-        page.close()
+        with contextlib.suppress(PlaywrightError):  # a tab that failed is replaced by the next shot
+            page.goto("about:blank")  # ends the app's session
 
 
 def still_screenshot(page: Page, shot: Shot) -> bytes:
