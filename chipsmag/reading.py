@@ -13,7 +13,9 @@ import pandas as pd
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MONTH = re.compile(r"^\d{4}-\d{2}$")
 YEAR = re.compile(r"^\d{4}$")
-_TRUE, _FALSE = {"true"}, {"false"}
+_BOOLEANS = {"true": True, "false": False}
+# The same shapes, digits 0-9 only, for parsing cell by cell (as pandas' Arrow-backed strings match).
+_DAY, _MONTH, _YEAR = (re.compile(p.pattern, re.ASCII) for p in (DAY, MONTH, YEAR))
 
 
 @dataclass(frozen=True, order=True)
@@ -110,36 +112,41 @@ def read_records(raw: bytes, file: str) -> tuple[RawTable | None, list[DataIssue
 # ---------------------------------------------------------------------------
 
 
-def _parse_column(raw: pd.Series, type_: str) -> tuple[pd.Series, pd.Series, str]:
-    """Return (typed values, mask of cells that failed to parse, rule text)."""
-    present = raw.notna()
+def _parse_column(cells: list[str | None], column: pd.Series, type_: str) -> tuple[pd.Series, list[int], str]:
+    """Return (typed values, positions of the cells that failed to parse, rule text).
+
+    ``cells`` are the column's stripped cells (None where empty) and ``column`` the same as strings.
+    Cell by cell in plain Python where that serves: on tables of a few hundred rows, pandas' string
+    methods and masks cost about a millisecond each a column, and a load types some 130 columns."""
     if type_ == "string":
-        return raw.astype("string"), pd.Series(False, index=raw.index), ""
+        return column, [], ""  # the cells are strings already
     if type_ in ("integer", "number"):
-        numbers = pd.to_numeric(raw, errors="coerce").astype("Float64")
+        numbers = pd.to_numeric(column, errors="coerce").astype("Float64")
         finite = numbers.notna() & (numbers.abs() != float("inf"))
         if type_ == "integer":
             finite &= numbers.fillna(0) == numbers.fillna(0).round()
-            typed = numbers.where(finite).astype("Int64")
-            return typed, present & ~finite, "expected a whole number"
-        return numbers.where(finite), present & ~finite, "expected a number"
+            typed, rule = numbers.where(finite).astype("Int64"), "expected a whole number"
+        else:
+            typed, rule = numbers.where(finite), "expected a number"
+        return typed, [pos for pos, ok in enumerate(finite.tolist()) if not ok and cells[pos] is not None], rule
     if type_ == "boolean":
-        lowered = raw.str.strip().str.lower()
-        ok = lowered.isin(_TRUE | _FALSE)
-        typed = lowered.map({"true": True, "false": False}).astype("boolean").where(ok)
-        return typed, present & ~ok, "expected true or false"
+        values = [None if cell is None else _BOOLEANS.get(cell.lower()) for cell in cells]
+        failed = [pos for pos, value in enumerate(values) if value is None and cells[pos] is not None]
+        return pd.Series(pd.array(values, dtype="boolean"), index=column.index), failed, "expected true or false"
     if type_ in ("date", "yearmonth", "partialdate"):
-        patterns = {"date": [DAY], "yearmonth": [MONTH], "partialdate": [DAY, MONTH, YEAR]}[type_]
-        shape_ok = pd.Series(False, index=raw.index)
-        for pattern in patterns:
-            shape_ok |= raw.fillna("").str.match(pattern)
-        padded = raw.where(~raw.fillna("").str.match(MONTH), raw + "-01")
-        padded = padded.where(~padded.fillna("").str.match(YEAR), padded + "-01-01")
-        real = pd.to_datetime(padded, format="%Y-%m-%d", errors="coerce").notna()
-        ok = shape_ok & real
+        # pandas decides which dates of an allowed shape (padded to YYYY-MM-DD) are real, in one call.
+        shapes = {"date": (_DAY,), "yearmonth": (_MONTH,), "partialdate": (_DAY, _MONTH, _YEAR)}[type_]
+        padded = {}  # row position -> the cell as YYYY-MM-DD, for cells of an allowed shape
+        for pos, cell in enumerate(cells):
+            if cell is not None and any(shape.match(cell) for shape in shapes):
+                padded[pos] = cell + ("-01" if _MONTH.match(cell) else "-01-01" if _YEAR.match(cell) else "")
+        real = pd.to_datetime(pd.Series(list(padded.values()), dtype=object), format="%Y-%m-%d", errors="coerce")
+        ok = [False] * len(cells)
+        for pos, when in zip(padded, real, strict=True):
+            ok[pos] = when is not pd.NaT
+        failed = [pos for pos, cell in enumerate(cells) if cell is not None and not ok[pos]]
         shapes = {"date": "YYYY-MM-DD", "yearmonth": "YYYY-MM", "partialdate": "YYYY-MM-DD, YYYY-MM or YYYY"}
-        rule = f"not a real date in the form {shapes[type_]}"
-        return raw.where(ok).astype("string"), present & ~ok, rule
+        return column.where(pd.Series(ok, index=column.index)), failed, f"not a real date in the form {shapes[type_]}"
     raise ValueError(f"unknown field type {type_!r} in the descriptor")
 
 
@@ -158,19 +165,23 @@ def type_table(
         issues.append(DataIssue(file, 1, col, None, "required column is missing from the header"))
     for col in extra:
         issues.append(DataIssue(file, 1, col, None, f"unknown column (expected only: {', '.join(expected)})"))
-    if missing or extra:
+    if missing or extra or len(set(raw.header)) < len(raw.header):  # a column named twice: reported when read
         return None, None, pd.Series(dtype=int), issues
 
-    # Cells stripped, empty ones missing, in one pass over the rows (about 80 ms a load less than
-    # pandas' strip and replace column by column on the curated tables).
-    cells = [[value if (value := cell.strip()) else None for cell in record] for record in raw.rows]
-    frame = pd.DataFrame(cells, columns=raw.header, dtype="string")
+    # Cells stripped, empty ones missing, column by column in plain Python before one frame is
+    # built (pandas' strip and replace, column by column, cost about 80 ms a load).
+    columns = zip(*raw.rows, strict=True) if raw.rows else ((),) * len(raw.header)
+    cells = {
+        name: [value if (value := cell.strip()) else None for cell in column]
+        for name, column in zip(raw.header, columns, strict=True)
+    }
+    frame = pd.DataFrame({name: pd.array(values, dtype="string") for name, values in cells.items()})
     lines = pd.Series(raw.lines, index=frame.index, dtype=int)
     typed = {}
     for spec in fields:
         name = spec["name"]
-        values, failed, rule = _parse_column(frame[name], spec["type"])
-        for idx in failed[failed].index:
-            issues.append(DataIssue(file, int(lines[idx]), name, str(frame.at[idx, name]), rule))
+        values, failed, rule = _parse_column(cells[name], frame[name], spec["type"])
+        for pos in failed:
+            issues.append(DataIssue(file, raw.lines[pos], name, cells[name][pos], rule))
         typed[name] = values
-    return pd.DataFrame(typed)[expected], frame, lines, issues
+    return pd.DataFrame(typed), frame, lines, issues  # typed in the descriptor's order

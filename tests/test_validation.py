@@ -68,6 +68,12 @@ CASES = [
         ],
     ),
     (
+        "column named twice",
+        "links",
+        lambda b: b.replace(b"\n", b",documented\n").replace(b",documented\n", b",basis\n", 1),
+        ["data/links.csv, line 1, column 'basis': column appears twice in the header"],
+    ),
+    (
         "impossible date",
         "events",
         replace(b"E27,2025-04-04,day", b"E27,2025-02-31,day"),
