@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,13 +76,56 @@ def read_descriptor(data_dir: Path) -> dict:
     return json.loads((data_dir / DESCRIPTOR).read_text(encoding="utf-8"))
 
 
-def load_table(data_dir: Path, resource: dict) -> tuple[pd.DataFrame | None, pd.Series, list[DataIssue]]:
-    """Read, type and rule-check one table. The frame is None when it could not be typed."""
+Table = tuple[pd.DataFrame | None, pd.Series, list[DataIssue]]
+
+
+class _Checked:
+    """Tables already read and checked in this process, by their descriptor entry and their bytes:
+    a table whose file and entry have not changed is not read and checked again (a curator's edit
+    to one file re-checks that file; the references across tables are always checked again). The
+    oldest entries are dropped first."""
+
+    SIZE = 32
+
+    def __init__(self) -> None:
+        self._items: dict[tuple[str, bytes], Table] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, bytes]) -> Table | None:
+        with self._lock:
+            return self._items.get(key)
+
+    def put(self, key: tuple[str, bytes], table: Table) -> None:
+        with self._lock:
+            self._items[key] = table
+            while len(self._items) > self.SIZE:  # dicts keep their order: the oldest first
+                del self._items[next(iter(self._items))]
+
+
+_CHECKED = _Checked()
+
+
+def load_table(data_dir: Path, resource: dict) -> Table:
+    """Read, type and rule-check one table. The frame is None when it could not be typed.
+
+    Each call returns its own frame and list (shallow copies of what is kept: with pandas'
+    copy-on-write a change to one never reaches another)."""
     path = data_dir / resource["path"]
     file = f"data/{resource['path']}"
     if not path.exists():
         return None, pd.Series(dtype=int), [DataIssue(file, None, None, None, "file is missing")]
-    raw, issues = read_records(path.read_bytes(), file)
+    data = path.read_bytes()
+    key = (json.dumps(resource, sort_keys=True), hashlib.sha256(data).digest())
+    table = _CHECKED.get(key)
+    if table is None:
+        table = _check_table(data, resource, file)
+        _CHECKED.put(key, table)
+    df, lines, issues = table
+    return (None if df is None else df.copy(deep=False)), lines.copy(deep=False), list(issues)
+
+
+def _check_table(data: bytes, resource: dict, file: str) -> Table:
+    raw, issues = read_records(data, file)
     if raw is None:
         return None, pd.Series(dtype=int), issues
     df, text, lines, type_issues = type_table(raw, resource, file)

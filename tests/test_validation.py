@@ -300,6 +300,21 @@ def test_all_errors_are_collected_not_just_the_first(data_copy):
     assert len(ds.issues) == 3
 
 
+def test_a_table_checked_before_comes_as_a_copy_and_an_edited_one_is_checked_again(data_copy):
+    """Tables are kept by their bytes once checked: a second load of unchanged files gets its own
+    frames (a change to one does not reach the next load); a changed file is checked anew."""
+    first = load_dataset(data_copy.dir)
+    title = first.tables["events"].at[0, "title"]
+    first.tables["events"].loc[0, "title"] = "changed by a caller"
+    again = load_dataset(data_copy.dir)
+    assert again.tables["events"].at[0, "title"] == title
+    assert not again.issues
+    edited = data_copy("events", replace(b"E27,2025-04-04,day", b"E27,2025-02-31,day"))
+    assert issues_of(edited) == [
+        "data/events.csv, line 28, column 'date': '2025-02-31': not a real date in the form YYYY-MM-DD, YYYY-MM or YYYY"
+    ]
+
+
 def test_other_tables_stay_usable_when_one_is_broken(data_copy):
     ds = load_dataset(data_copy("magnet_exports", lambda b: b""))
     assert "magnet_exports" not in ds.tables
