@@ -18,12 +18,12 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
+from chipsmag.memo import Memo
 from chipsmag.reading import DAY, read_records, type_table
 from chipsmag.reading import DataIssue as DataIssue  # re-exported: the issue type callers know
 from chipsmag.rules import TABLE_CHECKS, check_rules
@@ -79,30 +79,10 @@ def read_descriptor(data_dir: Path) -> dict:
 Table = tuple[pd.DataFrame | None, pd.Series, list[DataIssue]]
 
 
-class _Checked:
-    """Tables already read and checked in this process, by their descriptor entry and their bytes:
-    a table whose file and entry have not changed is not read and checked again (a curator's edit
-    to one file re-checks that file; the references across tables are always checked again). The
-    oldest entries are dropped first."""
-
-    SIZE = 32
-
-    def __init__(self) -> None:
-        self._items: dict[tuple[str, bytes], Table] = {}
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[str, bytes]) -> Table | None:
-        with self._lock:
-            return self._items.get(key)
-
-    def put(self, key: tuple[str, bytes], table: Table) -> None:
-        with self._lock:
-            self._items[key] = table
-            while len(self._items) > self.SIZE:  # dicts keep their order: the oldest first
-                del self._items[next(iter(self._items))]
-
-
-_CHECKED = _Checked()
+# Tables already read and checked in this process, by their descriptor entry and their bytes: a
+# table whose file and entry have not changed is not read and checked again (a curator's edit to one
+# file re-checks that file; the references across tables are always checked again).
+_CHECKED = Memo(32)
 
 
 def load_table(data_dir: Path, resource: dict) -> Table:

@@ -6,7 +6,6 @@ import datetime as dt
 import functools
 import gc
 import os
-import threading
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -18,6 +17,7 @@ from chipsmag import changes, grading, releases, replay
 from chipsmag.filters import with_plot_dates
 from chipsmag.hovers import with_hovers, with_link_hovers
 from chipsmag.loading import DEFAULT_DATA_DIR, Dataset, load_dataset
+from chipsmag.memo import Memo as Memo  # re-exported: the pages' memos
 from chipsmag.text import md_escape, md_link
 
 MAX_ISSUES_SHOWN = 25
@@ -72,27 +72,6 @@ def dataset() -> Dataset:
     folder = data_dir()
     signature = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.iterdir()) if p.is_file())
     return _load(str(folder), signature)
-
-
-class Memo:
-    """A bounded memo shared by every session of this process, the oldest entries dropped first: for
-    what a page looks up on every rerun, where ``st.cache_resource`` (about a millisecond a lookup:
-    it hashes its arguments each time) costs more than the lookup saves."""
-
-    def __init__(self, size: int) -> None:
-        self._items: dict[Hashable, Any] = {}
-        self._size = size
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable, default: Any = None) -> Any:
-        with self._lock:
-            return self._items.get(key, default)
-
-    def put(self, key: Hashable, value: Any) -> None:
-        with self._lock:
-            self._items[key] = value
-            while len(self._items) > self._size:  # dicts keep their order: the oldest first
-                del self._items[next(iter(self._items))]
 
 
 _DERIVED = Memo(256)  # what ``per_version`` derived

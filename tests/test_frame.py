@@ -82,7 +82,7 @@ def test_coverage_line_says_what_is_not_yet_in_the_data():
 
 
 def test_the_memo_keeps_its_newest_entries_and_a_stored_none():
-    from components.data import Memo
+    from chipsmag.memo import Memo
 
     memo = Memo(2)
     memo.put("a", None)
