@@ -12,6 +12,7 @@ import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
@@ -134,6 +135,21 @@ def wait_ready(page: Page, timeout: float = 30_000) -> None:
     a second apart, which made each wait last a few hundred milliseconds past the page's ready)."""
     page.evaluate("window.__stReadySince = undefined")
     page.wait_for_function(READY, arg=READY_STABLE_MS, timeout=timeout, polling=20)
+
+
+def blank(page: Page, viewport: dict) -> None:
+    """Take a tab kept between uses back to a blank page at ``viewport``: the app's session ends, the
+    routes go, and the mouse leaves the page (no hover carried into the next document). A tab that
+    does not answer is closed; its owner opens a new one."""
+    try:
+        page.unroute_all(behavior="ignoreErrors")
+        page.goto("about:blank")
+        page.mouse.move(-1, -1)
+        if page.viewport_size != viewport:
+            page.set_viewport_size(viewport)
+    except PlaywrightError:
+        with contextlib.suppress(PlaywrightError):
+            page.close()
 
 
 def choose_option(page: Page, key: str, label: str, attempts: int = 3) -> None:

@@ -54,7 +54,15 @@ from playwright.sync_api import Error as PlaywrightError
 
 from app_pages import PAGES, PageSpec
 from support import ROOT
-from support.browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS, expect_no_exception, streamlit_server, wait_ready
+from support.browser import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    blank,
+    expect_no_exception,
+    streamlit_server,
+    wait_ready,
+)
 
 BASELINES = ROOT / "tests" / "baselines"
 UPDATE_COMMAND = ".venv/bin/python -m support.screens --update"
@@ -131,18 +139,19 @@ _TABS: dict[tuple[int, int], Page] = {}
 
 def _tab(browser: Browser, width: int) -> Page:
     """One tab per width in a context of its own, kept for the browser's life (see the module's
-    docstring); a tab closed by a failure is opened again."""
+    docstring); a tab closed after a failure is opened again in its context."""
     key = (id(browser), width)
-    if key not in _TABS or _TABS[key].is_closed():
+    if key not in _TABS:
         context = browser.new_context(viewport={"width": width, "height": HEIGHT}, reduced_motion="reduce")
         _TABS[key] = context.new_page()
+    elif _TABS[key].is_closed():
+        _TABS[key] = _TABS[key].context.new_page()
     return _TABS[key]
 
 
 def capture(browser: Browser, url: str, shot: Shot) -> bytes:
     """The PNG of ``shot``'s page from the server at ``url``, once it is drawn and still."""
     page = _tab(browser, shot.width)
-    page.set_viewport_size({"width": shot.width, "height": HEIGHT})  # the last shot stretched it
     try:
         page.goto(f"{url}/{shot.page.path}")
         wait_ready(page)
@@ -150,8 +159,7 @@ def capture(browser: Browser, url: str, shot: Shot) -> bytes:
         page.wait_for_function(DRAWN, timeout=30_000)
         return still_screenshot(page, shot)
     finally:
-        with contextlib.suppress(PlaywrightError):  # a tab that failed is replaced by the next shot
-            page.goto("about:blank")  # ends the app's session
+        blank(page, {"width": shot.width, "height": HEIGHT})  # the shot stretched the viewport
 
 
 def still_screenshot(page: Page, shot: Shot) -> bytes:

@@ -105,17 +105,9 @@ def page(_tab, context):
     renderer process and its compiled scripts are kept). After the test the tab is taken back to a
     blank page at the usual size; a tab the test closed or crashed is replaced. A test that adds
     listeners or init scripts to its page opens its own (``context.new_page()``)."""
-    from playwright.sync_api import Error as PlaywrightError
+    from support.browser import blank
 
     if _tab[0].is_closed():
         _tab[0] = context.new_page()
-    page = _tab[0]
-    yield page
-    try:
-        page.unroute_all(behavior="ignoreErrors")
-        page.goto("about:blank")  # ends the app's session
-        page.mouse.move(0, 0)
-        if page.viewport_size != VIEWPORT:
-            page.set_viewport_size(VIEWPORT)
-    except PlaywrightError:
-        page.close()
+    yield _tab[0]
+    blank(_tab[0], VIEWPORT)
