@@ -17,7 +17,7 @@ from chipsmag import changes, grading, releases, replay
 from chipsmag.filters import with_plot_dates
 from chipsmag.hovers import with_hovers, with_link_hovers
 from chipsmag.loading import DEFAULT_DATA_DIR, Dataset, load_dataset
-from chipsmag.memo import Memo as Memo  # re-exported: the pages' memos
+from chipsmag.memo import Memo
 from chipsmag.text import md_escape, md_link
 
 MAX_ISSUES_SHOWN = 25

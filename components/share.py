@@ -22,9 +22,10 @@ from streamlit import dataframe_util
 from chipsmag import brief, citation, export
 from chipsmag.coverage import coverage_line
 from chipsmag.filters import apply_to_events, describe
+from chipsmag.memo import Memo
 from chipsmag.text import format_event_date
 from components import urlbind
-from components.data import Memo, dated_events, source_names
+from components.data import dated_events, source_names
 from components.frame import Frame
 
 EMBED_PARAM = "chart"  # the query parameter that asks for one chart alone
