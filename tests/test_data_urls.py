@@ -12,7 +12,6 @@ import pytest
 from app_pages.sources import model
 from chipsmag.loading import DEFAULT_DATA_DIR, load_dataset
 from support.apptest import open_page
-from support.browser import streamlit_server
 
 from .conftest import ROOT
 
@@ -25,19 +24,19 @@ def fetch(url: str) -> tuple[int, bytes]:
         return e.code, b""
 
 
-def test_every_file_of_the_package_is_served_byte_for_byte():
+def test_every_file_of_the_package_is_served_byte_for_byte(server):
     descriptor = json.loads((DEFAULT_DATA_DIR / "datapackage.json").read_text())
     files = ["datapackage.json", *(r["path"] for r in descriptor["resources"])]
     listed = model.stable_urls(load_dataset(), DEFAULT_DATA_DIR, "http://host")
     assert listed["file"].tolist() == files
-    with streamlit_server() as url:
-        for name in files:
-            status, body = fetch(f"{url}/{model.SERVED_PATH}/{name}")
-            assert status == 200, name
-            assert body == (ROOT / "data" / name).read_bytes(), name
-        # Nothing outside the data folder, and a missing file is a plain 404.
-        assert fetch(f"{url}/{model.SERVED_PATH}/no-such-table.csv")[0] == 404
-        assert fetch(f"{url}/{model.SERVED_PATH}/../../app.py")[0] in (400, 404)
+    url = server  # the worker's shared server on the curated data
+    for name in files:
+        status, body = fetch(f"{url}/{model.SERVED_PATH}/{name}")
+        assert status == 200, name
+        assert body == (ROOT / "data" / name).read_bytes(), name
+    # Nothing outside the data folder, and a missing file is a plain 404.
+    assert fetch(f"{url}/{model.SERVED_PATH}/no-such-table.csv")[0] == 404
+    assert fetch(f"{url}/{model.SERVED_PATH}/../../app.py")[0] in (400, 404)
 
 
 def test_the_sources_page_lists_the_stable_urls():
