@@ -10,12 +10,11 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-MONTH = re.compile(r"^\d{4}-\d{2}$")
-YEAR = re.compile(r"^\d{4}$")
+# Digits 0-9 only, in Python's re as in pandas' Arrow-backed string matching (RE2).
+DAY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+MONTH = re.compile(r"^[0-9]{4}-[0-9]{2}$")
+YEAR = re.compile(r"^[0-9]{4}$")
 _BOOLEANS = {"true": True, "false": False}
-# The same shapes, digits 0-9 only, for parsing cell by cell (as pandas' Arrow-backed strings match).
-_DAY, _MONTH, _YEAR = (re.compile(p.pattern, re.ASCII) for p in (DAY, MONTH, YEAR))
 
 
 @dataclass(frozen=True, order=True)
@@ -135,18 +134,18 @@ def _parse_column(cells: list[str | None], column: pd.Series, type_: str) -> tup
         return pd.Series(pd.array(values, dtype="boolean"), index=column.index), failed, "expected true or false"
     if type_ in ("date", "yearmonth", "partialdate"):
         # pandas decides which dates of an allowed shape (padded to YYYY-MM-DD) are real, in one call.
-        shapes = {"date": (_DAY,), "yearmonth": (_MONTH,), "partialdate": (_DAY, _MONTH, _YEAR)}[type_]
+        patterns = {"date": (DAY,), "yearmonth": (MONTH,), "partialdate": (DAY, MONTH, YEAR)}[type_]
         padded = {}  # row position -> the cell as YYYY-MM-DD, for cells of an allowed shape
         for pos, cell in enumerate(cells):
-            if cell is not None and any(shape.match(cell) for shape in shapes):
-                padded[pos] = cell + ("-01" if _MONTH.match(cell) else "-01-01" if _YEAR.match(cell) else "")
+            if cell is not None and any(pattern.match(cell) for pattern in patterns):
+                padded[pos] = cell + ("-01" if MONTH.match(cell) else "-01-01" if YEAR.match(cell) else "")
         real = pd.to_datetime(pd.Series(list(padded.values()), dtype=object), format="%Y-%m-%d", errors="coerce")
         ok = [False] * len(cells)
         for pos, when in zip(padded, real, strict=True):
             ok[pos] = when is not pd.NaT
         failed = [pos for pos, cell in enumerate(cells) if cell is not None and not ok[pos]]
-        shapes = {"date": "YYYY-MM-DD", "yearmonth": "YYYY-MM", "partialdate": "YYYY-MM-DD, YYYY-MM or YYYY"}
-        return column.where(pd.Series(ok, index=column.index)), failed, f"not a real date in the form {shapes[type_]}"
+        forms = {"date": "YYYY-MM-DD", "yearmonth": "YYYY-MM", "partialdate": "YYYY-MM-DD, YYYY-MM or YYYY"}
+        return column.where(pd.Series(ok, index=column.index)), failed, f"not a real date in the form {forms[type_]}"
     raise ValueError(f"unknown field type {type_!r} in the descriptor")
 
 
