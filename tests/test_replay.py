@@ -89,6 +89,7 @@ def assert_references_whole(replayed: R.Replayed) -> None:
         ("", None),
         ("2025-13", None),
         ("July 2025", None),
+        ("\u0662\u0660\u0662\u0665-04", None),  # digits other than 0-9
     ],
 )
 def test_a_partial_date_means_its_last_day(text, last):

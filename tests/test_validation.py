@@ -83,6 +83,15 @@ CASES = [
         ],
     ),
     (
+        "date in digits other than 0-9",
+        "events",
+        replace(b"E27,2025-04-04,day", "E27,\u0662\u0660\u0662\u0665-04-04,day".encode()),
+        [
+            "data/events.csv, line 28, column 'date': '\u0662\u0660\u0662\u0665-04-04': not a real date in the "
+            "form YYYY-MM-DD, YYYY-MM or YYYY"
+        ],
+    ),
+    (
         "text in a number column",
         "revenue",
         replace(b",17108,", b",17k,"),
