@@ -7,114 +7,20 @@ It builds the brief the way a page would (the timeline's model on the curated da
 every event and its sources, the overview strip, the labelled chart and the monthly counts by side),
 then times ``brief.pdf`` alone and prints the median in seconds (wall clock, and the process's CPU time,
 which a busy machine does not inflate) and the PDF's size. The target is under 5 s (issue 15, item 5).
-``timeline_brief`` is also what tests/test_brief.py reads back.
+The brief is ``support.brief.timeline_brief``, which tests/test_brief.py also reads back.
 """
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import statistics
 import time
-from urllib.parse import urlencode
 
-import pandas as pd
-
-from app_pages.timeline import charts, model
 from chipsmag import brief
-from chipsmag.filters import CATEGORY_LABELS, Filters, date_bounds, with_plot_dates
-from chipsmag.hovers import with_hovers
-from chipsmag.loading import Dataset, load_dataset
-from chipsmag.text import format_event_date
-from chipsmag.urlstate import share_url
+from chipsmag.loading import load_dataset
+from support.brief import timeline_brief
 
-BASE_URL = "http://localhost:8501"
 TARGET_SECONDS = 5.0
-
-
-def _filters_in_words(f: Filters, actor_names: dict[str, str]) -> tuple[str, ...]:
-    return (
-        f"Dates: {f.start.isoformat()} to {f.end.isoformat()}",
-        "Actors: " + (", ".join(actor_names.get(a, a) for a in f.actors) or "all"),
-        "Lever: " + (", ".join(f.levers) or "all"),
-        "Category: " + (", ".join(CATEGORY_LABELS.get(c, c) for c in f.categories) or "all"),
-    )
-
-
-def _link(f: Filters) -> str:
-    query = []
-    if f.bounds is not None and (f.start, f.end) != f.bounds:
-        query += [("dates", f.start.isoformat()), ("dates", f.end.isoformat())]
-    query += [("actor", a) for a in f.actors] + [("lever", v) for v in f.levers]
-    query += [("category", c) for c in f.categories]
-    return share_url(BASE_URL, "timeline", urlencode(query))
-
-
-def _address(url: object) -> str:
-    """A source's URL; empty where the fact sheet recorded none (the brief says so)."""
-    return "" if pd.isna(url) else str(url)
-
-
-def timeline_brief(ds: Dataset, filters: Filters | None = None, today: dt.date | None = None) -> brief.Brief:
-    """The brief of the timeline for ``filters`` (default: no filter, every event): three charts, the
-    events in view with their sources, and a few headline figures."""
-    t = ds.tables
-    actor_names = dict(zip(t["actors"]["id"], t["actors"]["name"], strict=True))
-    sources = t["sources"].set_index("id")
-    dated = with_hovers(with_plot_dates(t["events"]), actor_names, dict(sources["publisher"]))
-    searched_to = ds.coverage.searched_to if ds.coverage else None
-    bounds = date_bounds(dated, searched_to)
-    f = filters or Filters(*bounds, bounds=bounds)
-    m = model.build(ds, f, dated, actor_names)
-    cited = "Events: data/events.csv, each citing its sources (listed under Events in view)"
-    chart_list = ()
-    if m.chart is not None:
-        chart_list = (
-            brief.BriefChart("Every filtered event by date", m.overview, cited),
-            brief.BriefChart(m.chart.get("title", "Events in view"), m.chart, cited),
-            brief.BriefChart(
-                "Events a month by side (first actor)",
-                charts.timeline_counts_chart(m.in_view, t["actors"], "side"),
-                cited,
-            ),
-        )
-    in_view = m.in_view.sort_values(["plot_date", "id"], kind="stable")
-    events = tuple(
-        brief.BriefEvent(
-            date=format_event_date(ev.date, ev.date_precision),
-            id=ev.id,
-            title=ev.title,
-            sources=tuple(
-                brief.BriefSource(str(sources.at[s, "publisher"]), _address(sources.at[s, "url"]))
-                for s in ev.source_ids.split(";")
-            ),
-            status="context only" if ev.context_only else "",
-        )
-        for ev in in_view.itertuples()
-    )
-    headlines = (
-        brief.Headline("Events in view", f"{len(in_view):,}", f"of {len(t['events']):,} events in the record"),
-        brief.Headline("Sources they cite", f"{len(m.source_ids):,}", "each listed with its link below"),
-        brief.Headline("Context-only events", f"{int(in_view['context_only'].sum()):,}", "background, not moves"),
-    )
-    cov = ds.coverage
-    coverage = (
-        f"Dense to {cov.curated_to.isoformat()}; nearly silent after (sources searched to {cov.searched_to})"
-        if cov and cov.curated_to
-        else "The coverage of the record is not stated in this copy of the data."
-    )
-    return brief.Brief(
-        page_title="Timeline",
-        link=_link(f),
-        generated=today or dt.date.today(),
-        filters=_filters_in_words(f, actor_names),
-        headlines=headlines,
-        charts=chart_list,
-        events=events,
-        version=ds.version,
-        as_of=ds.as_of,
-        coverage=coverage,
-    )
 
 
 def main() -> None:

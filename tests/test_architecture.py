@@ -59,6 +59,13 @@ def test_the_pure_package_and_components_import_no_page():
         assert not pages, f"{path.relative_to(ROOT)} imports {sorted(pages)}"
 
 
+@pytest.mark.parametrize(("folder", "other"), [("tests", "bench"), ("bench", "tests")])
+def test_the_tests_and_the_benchmark_share_support_and_do_not_import_each_other(folder, other):
+    for path in sorted((ROOT / folder).rglob("*.py")):
+        bad = {m for m in imported_modules(path) if m == other or m.startswith(other + ".")}
+        assert not bad, f"{path.relative_to(ROOT)} imports {sorted(bad)}: what both need belongs in support/"
+
+
 def test_no_file_of_the_app_is_over_400_lines():
     long = {str(p.relative_to(ROOT)): n for p in APP_FILES if (n := len(p.read_text().splitlines())) > MAX_LINES}
     assert not long, long

@@ -15,10 +15,10 @@ import pytest
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, IndirectObject
 
-from bench.brief import timeline_brief
 from chipsmag import brief
 from chipsmag.filters import Filters, date_bounds
 from chipsmag.loading import load_dataset
+from support.brief import timeline_brief
 
 TODAY = dt.date(2026, 11, 30)
 PATH_OPERATOR = re.compile(rb"(?m)^(?:[-\d.]+ ){2}(?:m|l)$|^(?:[-\d.]+ ){4}re$|^(?:[-\d.]+ ){6}c$")
