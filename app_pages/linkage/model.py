@@ -9,14 +9,14 @@ from dataclasses import dataclass
 import pandas as pd
 
 from app_pages.linkage import charts, sequence
-from chipsmag import metrics
+from chipsmag import metrics, vocab
 from chipsmag.filters import Filters, apply_dates, apply_to_events, apply_to_links
 from chipsmag.loading import Dataset
 from chipsmag.text import format_event_date
 from chipsmag.urlstate import Param
 
-RELATIONS = ("retaliation", "escalation", "quid pro quo", "concession", "de-escalation")
-BASES = ("stated", "inferred")
+RELATIONS = vocab.values("links", "relation")  # the descriptor's order: the order the filter lists them
+BASES = vocab.values("links", "basis")
 TABLE_COLUMNS = ["id", "from_event", "to_event", "relation", "basis", "evidence", "source_ids"]
 
 
