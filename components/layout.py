@@ -54,10 +54,10 @@ def download(frame: pd.DataFrame, name: str, label: str, key: str) -> None:
 
     The file holds the published columns (not the plot dates and hover texts the app derives),
     with formula-like text cells made inert (``chipsmag.text.csv_text``)."""
-    published = frame.drop(columns=[c for c in DERIVED_COLUMNS if c in frame.columns])
+    derived = [c for c in DERIVED_COLUMNS if c in frame.columns]
     st.download_button(
         label,
-        data=lambda: csv_text(published).encode("utf-8"),
+        data=lambda: csv_text(frame.drop(columns=derived)).encode("utf-8"),
         file_name=f"{name}.csv",
         mime="text/csv",
         key=key,
