@@ -42,7 +42,7 @@ def data_dir() -> Path:
 
 
 @st.cache_resource(max_entries=4, show_spinner="Loading the curated data…")
-def _load(folder: str, signature: tuple) -> Dataset:
+def _load(folder: str, signature: str) -> Dataset:
     """One validated copy per data version, shared by every session without copying.
 
     Read-only by contract: pages derive new frames (filters, sorts, copies) and never assign
@@ -70,8 +70,10 @@ def _freeze_long_lived_objects() -> None:
 
 def dataset() -> Dataset:
     folder = data_dir()
-    signature = tuple((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in sorted(folder.iterdir()) if p.is_file())
-    return _load(str(folder), signature)
+    files = [(p.name, p.stat()) for p in sorted(folder.iterdir()) if p.is_file()]
+    # The key as one string: Streamlit hashes a string at once, a tuple of tuples item by item (about
+    # 1 ms of every run).
+    return _load(str(folder), repr([(name, stat.st_mtime_ns, stat.st_size) for name, stat in files]))
 
 
 _DERIVED = Memo(256)  # what ``per_version`` derived
@@ -102,9 +104,9 @@ def per_version(fn: Callable[..., T]) -> Callable[..., T]:
 
 
 @st.cache_resource(max_entries=128, show_spinner=False)
-def _per_view(name: str, version: str, args: tuple, keyed: tuple, _fn: Callable, _ds: Dataset, _kwargs: dict) -> Any:
-    del name, version, keyed  # cache key: which model, of which data version, for which view
-    return _fn(_ds, *args, **_kwargs)
+def _per_view(name: str, version: str, view: str, _fn: Callable, _ds: Dataset, _args: tuple, _kwargs: dict) -> Any:
+    del name, version, view  # cache key: which model, of which data version, for which view
+    return _fn(_ds, *_args, **_kwargs)
 
 
 def _hashable(value: object) -> bool:
@@ -113,6 +115,13 @@ def _hashable(value: object) -> bool:
     except TypeError:
         return False
     return True
+
+
+def view_key(*parts: Hashable) -> str:
+    """A view's cache key as one string: the repr of the filters and options (dates, strings, numbers
+    and tuples of them, each repr whole). Streamlit hashes a string at once, where it walks a
+    dataclass or a tuple item by item (about a millisecond of every run for the filters alone)."""
+    return repr(parts)
 
 
 def per_view(fn: Callable[..., T]) -> Callable[..., T]:
@@ -127,7 +136,7 @@ def per_view(fn: Callable[..., T]) -> Callable[..., T]:
     @functools.wraps(fn)
     def wrapper(ds: Dataset, *args: Hashable, **kwargs: Any) -> T:
         keyed = tuple((k, v) for k, v in sorted(kwargs.items()) if _hashable(v))
-        return _per_view(f"{fn.__module__}.{fn.__qualname__}", ds.key, args, keyed, fn, ds, kwargs)
+        return _per_view(f"{fn.__module__}.{fn.__qualname__}", ds.key, view_key(args, keyed), fn, ds, args, kwargs)
 
     return wrapper
 

@@ -92,6 +92,28 @@ def test_the_memo_keeps_its_newest_entries_and_a_stored_none():
     assert [memo.get(k, "absent") for k in "abc"] == ["absent", 2, 3]  # the oldest went first
 
 
+def test_a_views_cache_key_tells_apart_every_filter_and_option():
+    import pandas as pd
+
+    from chipsmag.filters import Filters
+    from components.data import view_key
+
+    day = dt.date(2025, 4, 4)
+    base = Filters(dt.date(2018, 7, 1), day, categories=("tariff",), bounds=(dt.date(2018, 7, 1), day))
+    same = Filters(dt.date(2018, 7, 1), day, categories=("tariff",), bounds=(dt.date(2018, 7, 1), day))
+    assert view_key(base, (("lanes", "lever"),)) == view_key(same, (("lanes", "lever"),))
+    others = [
+        Filters(dt.date(2018, 7, 1), day, categories=("tariff", "negotiation"), bounds=base.bounds),
+        Filters(dt.date(2018, 7, 1), day, categories=("tariff",), bounds=(dt.date(2018, 7, 1), dt.date(2026, 1, 1))),
+        Filters(dt.date(2018, 7, 1), day, categories=("tariff",), bounds=base.bounds, strong=True),
+        Filters(dt.date(2018, 7, 1), day, categories=("tariff",), bounds=base.bounds, asof=day),
+    ]
+    keys = {view_key(f, (("lanes", "lever"),)) for f in [base, *others]}
+    assert len(keys) == 1 + len(others)  # bounds too: equality of Filters leaves them out, the key does not
+    zoom = (pd.Timestamp("2025-04-01"), pd.Timestamp("2025-04-30"))
+    assert view_key(base, (("zoom", zoom),)) != view_key(base, (("zoom", (zoom[0], pd.Timestamp("2025-05-01"))),))
+
+
 def test_a_kept_chart_goes_out_as_arrow_tables_made_once_and_the_spec_is_left_alone():
     from components.share import as_sent
 

@@ -5,7 +5,7 @@ import streamlit as st
 from app_pages.timeline import charts, model
 from chipsmag.text import md_escape
 from components import layout, share, sources, urlbind
-from components.data import dated_events, per_version, require
+from components.data import dated_events, per_version, require, view_key
 from components.frame import Frame, bound
 
 LANES_HELP = "lever: chips, both, magnets. side: the first actor's side (US or China government, companies, others)."
@@ -26,10 +26,10 @@ def _clicked() -> dict:
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
-def _build(version: str, filters, asked: tuple, _ds, _actor_names) -> model.TimelineModel:
+def _build(version: str, view: str, _filters, _asked: tuple, _ds, _actor_names) -> model.TimelineModel:
     """The timeline for these filters and options, built once and shared read-only by every session."""
-    del version  # part of the key: a new data version is a new timeline
-    return model.build(_ds, filters, dated_events(_ds), _actor_names, **dict(asked))
+    del version, view  # the key: a new data version or view is a new timeline
+    return model.build(_ds, _filters, dated_events(_ds), _actor_names, **dict(_asked))
 
 
 @per_version
@@ -61,7 +61,8 @@ def render(frame: Frame) -> None:
     # A click on the chart or a row of the table opens an event (applied before the card's widget).
     chosen = urlbind.chosen_id(frame.param("event"))
     asked = {"lanes": lanes, "zoom": _zoom(), "chosen": chosen, "table_page_no": st.session_state.get("tl_page", 1)}
-    m = _build(ds.key, frame.filters, tuple(sorted({**asked, **_clicked()}.items())), ds, frame.actor_names)
+    asked = tuple(sorted({**asked, **_clicked()}.items()))
+    m = _build(ds.key, view_key(frame.filters, asked), frame.filters, asked, ds, frame.actor_names)
     if m.chosen != chosen:
         st.session_state["event"] = m.chosen
 
