@@ -23,10 +23,10 @@ from components.filters import from_url, shared_params, sidebar
 from components.frame import EMBEDDING, Frame, PageRun
 
 
-@st.cache_resource(max_entries=4, show_spinner=False)
-def _page_params(version: str, today: dt.date, _ds: Dataset) -> tuple:
+@data.per_version  # not st.cache_resource: this script runs anew each time, and so would its decorator
+def _page_params(ds: Dataset, today: dt.date) -> tuple:
     """Built once per data version and day: the id lists can be long; the State of play date runs to today."""
-    return page_params(_ds, today)
+    return tuple(page_params(ds, today))
 
 
 mimetypes.add_type("application/atom+xml", ".atom")  # the events feed, static/feed.atom, on any base image
@@ -51,7 +51,7 @@ embed = st.query_params.get(share.EMBED_PARAM)  # one chart alone, for an iframe
 current = st.navigation(pages, position="hidden" if embed else "sidebar")
 this_page = page_key(current.url_path)
 today = data.today()
-params = shared_params(actor_names, bounds) + list(_page_params(ds.key, today, ds))
+params = shared_params(actor_names, bounds) + list(_page_params(ds, today))
 urlbind.start_run()
 urlbind.review_arrival(params, this_page, current, lambda made_on: data.version_notice(ds.version, made_on))
 
