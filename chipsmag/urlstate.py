@@ -16,9 +16,10 @@ from urllib.parse import quote, urlencode
 
 from chipsmag.text import shorten
 
-# Parameters Streamlit itself uses, the embed page's ``chart`` and the data version a link was made
-# on (``v``, read by the arrival review on its own); never reported as unknown.
-RESERVED = frozenset({"embed", "embed_options", "chart", "v"})
+EMBED_PARAM = "chart"  # the query parameter that asks for one chart alone (the embed page)
+VERSION_KEY = "v"  # the data version a share link was made on (read by the arrival review on its own)
+# Parameters Streamlit itself uses, the embed page's and the data version's; never reported as unknown.
+RESERVED = frozenset({"embed", "embed_options", EMBED_PARAM, VERSION_KEY})
 MAX_VALUES_PER_KEY = 100
 
 

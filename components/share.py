@@ -24,11 +24,11 @@ from chipsmag.coverage import coverage_line
 from chipsmag.filters import apply_to_events, describe
 from chipsmag.memo import Memo
 from chipsmag.text import format_event_date
+from chipsmag.urlstate import EMBED_PARAM
 from components import urlbind
 from components.data import dated_events, source_names
 from components.frame import Frame
 
-EMBED_PARAM = "chart"  # the query parameter that asks for one chart alone
 EMBED_WIDTH = 720  # px: the snippet's frame, within the 600-800 px of an article's column
 EMBED_CHROME = 190  # px: the embed page's title, source lines and link around the chart
 

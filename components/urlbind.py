@@ -19,10 +19,9 @@ from urllib.parse import urlsplit
 import streamlit as st
 
 from chipsmag.text import md_escape
-from chipsmag.urlstate import Param, encode_query, review_query, share_url
+from chipsmag.urlstate import VERSION_KEY, Param, encode_query, review_query, share_url
 
 REGISTRY = "_bound_params"
-VERSION_KEY = "v"  # the data version a share link was made on
 
 
 def start_run() -> None:

@@ -228,3 +228,9 @@ def test_a_date_that_is_not_a_date_and_an_unknown_measure_are_dropped_with_notic
     assert "On date: 'soon' is not a date in the form YYYY-MM-DD; the default was used." in body
     assert "Measure: 'M999' not recognised and dropped." in body
     assert at.date_input(key="on").value == record.coverage.curated_to
+
+
+def test_the_side_picker_covers_every_side_the_descriptor_allows():
+    from chipsmag import vocab
+
+    assert sorted(page_model.SIDES.values()) == sorted(vocab.values("measures", "side"))

@@ -19,7 +19,7 @@ from chipsmag.loading import Dataset
 from chipsmag.text import format_event_date, md_escape
 from chipsmag.urlstate import Param
 
-SIDES = {"US": ["US"], "China": ["CN"]}  # the side widget's options -> the measures' side codes
+SIDES = {"US": "US", "China": "CN"}  # the side widget's options (short names) -> the measures' side codes
 MEASURE_COLUMNS = ["id", "name", "number", "side", "lever", "authority"]
 DOWNLOAD_COLUMNS = [*MEASURE_COLUMNS, "state", "since", "scheduled_until", "days_left"]  # the state on the date
 
@@ -94,7 +94,7 @@ def params(ds: Dataset, today: dt.date) -> tuple[Param, ...]:
     table = ds.tables.get("measures")
     return (
         Param("on", "On date", "date", page="measures", bounds=state_bounds(ds, today)),
-        Param("side", "Side", "one", ("US", "China"), page="measures"),
+        Param("side", "Side", "one", tuple(SIDES), page="measures"),
         Param("measure", "Measure", "one", tuple(table["id"]) if table is not None else (), page="measures"),
     )
 
@@ -121,7 +121,7 @@ def build(
     actor_names: dict[str, str] | None = None,
 ) -> MeasuresModel:
     t, f, cov = ds.tables, filters, ds.coverage
-    chosen_sides = SIDES.get(side or "", ["US", "CN"])
+    chosen_sides = [SIDES[side]] if side in SIDES else list(SIDES.values())
     ms = t["measures"][t["measures"]["side"].isin(chosen_sides)]
     if f.levers:
         ms = ms[ms["lever"].isin(f.levers)]

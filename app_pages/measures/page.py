@@ -42,7 +42,7 @@ def render(frame: Frame) -> None:
     side = bound(
         c2.segmented_control,
         frame.param("side"),
-        ["US", "China"],
+        list(model.SIDES),
         url_default=None,
         help="One side, or both when none is picked.",
     )

@@ -53,9 +53,8 @@ def render(frame: Frame) -> None:
     st.title("Timeline")
     if not require(ds, "events", "actors", "sources", "links"):
         st.stop()
-    lanes = bound(
-        st.radio, frame.param("lanes"), ["lever", "side"], url_default="lever", horizontal=True, help=LANES_HELP
-    )
+    lanes_by = frame.param("lanes")
+    lanes = bound(st.radio, lanes_by, list(lanes_by.options), url_default="lever", horizontal=True, help=LANES_HELP)
     layout.filtered_line(frame.filters, frame.actor_names, "chart and table")
 
     # A click on the chart or a row of the table opens an event (applied before the card's widget).
