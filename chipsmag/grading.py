@@ -21,6 +21,7 @@ from dataclasses import replace
 
 import pandas as pd
 
+from chipsmag import vocab
 from chipsmag.loading import Dataset
 
 GRADES = ("official", "wire", "secondary")  # best first
@@ -41,19 +42,9 @@ HELP = (
     "official statistics), Wire or outlet (a wire story or an outlet's own reporting), Secondary only "
     "(analysis, aggregators or mirrors). 'N publishers': how many independent publishers back it."
 )
-# The fact tables: every row cites its sources in ``source_ids``.
-FACT_TABLES = (
-    "events",
-    "links",
-    "revenue",
-    "claims",
-    "supply",
-    "magnet_exports",
-    "tariffs",
-    "deadlines",
-    "measures",
-    "measure_states",
-)
+# The fact tables: every row cites its sources in ``source_ids``; the tables a revision may name
+# (the descriptor's ``revisions.table`` values).
+FACT_TABLES = vocab.values("revisions", "table")
 HIDDEN_NOTE = (
     "Not in this view: a figure here rests on secondary sources only, and 'Only facts with an official or wire "
     "source' is on (turn it off in the sidebar to see it)."

@@ -7,7 +7,7 @@ import pandas as pd
 from chipsmag import vocab
 
 COUNTRY_NAMES = vocab.labels("supply", "country")
-STAGE_ORDER = ("mining", "refining", "magnets")
+STAGE_ORDER = ("mining", "refining", "magnets")  # the stages whose China share the dashboard shows, in chain order
 STAGE_LABELS = vocab.labels("supply", "stage")
 
 

@@ -22,7 +22,6 @@ from chipsmag.text import format_event_date, md_escape, usd_m
 from chipsmag.urlstate import Param
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-STAGES = ("mining", "refining", "magnets")
 
 
 @dataclass(frozen=True)
@@ -272,7 +271,7 @@ def _exports_may_2025(t: dict) -> Card:
 def _shares(shares: pd.DataFrame) -> list[tuple[Card, pd.DataFrame | None]]:
     """China's share of each stage in the newest year that stage has: a range where sources disagree."""
     out = []
-    for stage in STAGES:
+    for stage in metrics.STAGE_ORDER:
         rows = shares[shares["stage"] == stage]
         if rows.empty:
             out.append((Card(stage.capitalize(), "n/a", arrow=True), None))

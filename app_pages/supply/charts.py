@@ -18,7 +18,7 @@ from chipsmag.chartbase import (
     vl_spec,
 )
 from chipsmag.grading import strength_of
-from chipsmag.metrics import STAGE_LABELS
+from chipsmag.metrics import STAGE_LABELS, STAGE_ORDER
 
 MAGNET_SERIES = {
     "To all destinations, reported (t, left axis)": "#999999",
@@ -193,7 +193,7 @@ def stage_share_chart(shares: pd.DataFrame, source_names: dict[str, str]) -> dic
     data = shares[["stage_label", "year", "share_pct", "qualifier", "basis", "note", "source_ids"]].copy()
     data["strength"] = strength_of(shares)
     data["source"] = data["source_ids"].str.split(";").str[0].map(lambda sid: source_names.get(sid, sid))
-    order = [STAGE_LABELS[s] for s in ("mining", "refining", "magnets")]
+    order = [STAGE_LABELS[s] for s in STAGE_ORDER]
     x = {
         "field": "stage_label",
         "type": "nominal",
