@@ -1,4 +1,4 @@
-"""The one place the app reads files: a cached load of the curated tables."""
+"""Where the app loads the curated tables (a cached load per data version) and derives what they alone decide."""
 
 from __future__ import annotations
 

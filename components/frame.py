@@ -24,7 +24,7 @@ class Frame:
     filters: Filters
     actor_names: dict[str, str]
     today: dt.date
-    params: dict[str, Param]  # every URL parameter of this page and the shared ones, by key
+    params: dict[str, Param]  # every URL parameter by key: the shared ones and every page's (keys are unique)
     path: str = ""  # the page's URL path ("" for the landing page)
     embed: str | None = None  # on the embed page: the key of the one chart asked for
 

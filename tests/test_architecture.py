@@ -69,3 +69,9 @@ def test_the_tests_and_the_benchmark_share_support_and_do_not_import_each_other(
 def test_no_file_of_the_app_is_over_400_lines():
     long = {str(p.relative_to(ROOT)): n for p in APP_FILES if (n := len(p.read_text().splitlines())) > MAX_LINES}
     assert not long, long
+
+
+def test_the_tests_know_how_many_charts_every_page_of_the_registry_draws():
+    from support.apptest import CHARTS
+
+    assert set(CHARTS) == {p.key for p in PAGES}, "support/apptest.py: CHARTS must name every page, and only those"

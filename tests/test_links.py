@@ -159,6 +159,19 @@ def test_every_parameter_an_older_link_holds_is_still_read_by_its_page(record):
             assert declared.get((page, key)) == kind, (page, key)
 
 
+def test_every_url_parameter_has_a_key_of_its_own(record):
+    """The frame hands every page one dict of all parameters by key (components/frame.py): a page's
+    key that repeated a shared filter's, or another page's, would silently replace it."""
+    from app_pages import page_params
+    from components.filters import shared_params
+
+    params = shared_params({"a1": "An actor"}, (dt.date(2018, 1, 1), dt.date(2026, 11, 29))) + list(
+        page_params(record, dt.date(2026, 11, 29))
+    )
+    keys = [p.key for p in params]
+    assert len(keys) == len(set(keys)), sorted(k for k in set(keys) if keys.count(k) > 1)
+
+
 # Links that survive renames: share links write stable ids; a link may give ids or labels, in any case.
 IDS = [Param("lever", "Lever", "multi", ("Chips", "Magnets"), ids=("chips", "magnets"))]
 
