@@ -337,7 +337,7 @@ def scenario_unknown(asof: dt.date, ds: Dataset) -> list[str]:
     on ``asof``. An Input carries no source ids: its note cites the claims and events its default is
     read from (``C12``, ``E46``), and the default counts as known once the first of them is known (the
     notes cite one figure as stated several times, or a figure beside its context). An Input whose
-    note cites no row rests on no source (substitution: 0 by default) and is never listed."""
+    note cites no row rests on no source (substitution: 0% a year by default) and is never listed."""
     known = replay(ds, asof).ds.tables
     ids = set()
     for name in ("claims", "events"):

@@ -140,7 +140,7 @@ INPUTS = (
         key="s_subst",
         default=0.0,
         band=(10.0, -10.0),
-        note="No sourced estimate of substitution by domestic chips exists in the data: 0 by default.",
+        note="No sourced estimate of substitution by domestic chips exists in the data: 0% a year by default.",
         limits=(0.0, 50.0, 1.0),
         format="%.0f%%",
     ),
@@ -163,28 +163,55 @@ class Assumptions:
 
 DEFAULTS = Assumptions(**{i.name: i.default for i in INPUTS})
 
-PRESETS = {
-    "April 2025 ban persists": replace(DEFAULTS, licence_pct=0.0),
-    "July 2025 resumption, 15% fee": DEFAULTS,
-    "December 2025 H200 at 25%": replace(DEFAULTS, licence_start="Q4 FY2026", fee_pct=25.0),
-    "January 2026 H200 rule, 25% duty": replace(DEFAULTS, licence_start="Q1 FY2027", fee_pct=25.0),
-}
-DEFAULT_PRESET = "July 2025 resumption, 15% fee"
-# Stable ids of the presets, in PRESETS' order: what a share link writes (``preset=h200-25pct``).
-PRESET_IDS = ("ban-persists", "resumption-15pct-fee", "h200-25pct", "h200-rule-25pct-duty")
-PRESET_NOTES = {
-    "April 2025 ban persists": "No licences: the April 2025 licence requirement (E28) is never lifted.",
-    "July 2025 resumption, 15% fee": "H20 licences from Q3 FY2026 with the 15% fee (E42, E46); buyers discouraged "
-    "by Beijing from Q3 (E48).",
-    "December 2025 H200 at 25%": "Licences for H200 from Q4 FY2026 with a 25% fee (E59); uptake as in the "
-    "default. No source gives H200-specific demand, so the serviceable share is unchanged.",
-    "January 2026 H200 rule, 25% duty": "The BIS rule of 2026-01-13 (case-by-case "
-    "review, effective 2026-01-15) with the 25% collected as a Section 232 duty on the chips' import into the US "
-    "for testing, modelled as a 25% fee; licences still in review in February 2026, so licensed sales start in "
-    "Q1 FY2027. Beijing first blocked H200 at customs, then approved named buyers: uptake stays at the "
-    "discouraged default, since no source gives a rationed share. Serviceable share unchanged (no H200-specific "
-    "demand figure).",
-}
+
+@dataclass(frozen=True)
+class Preset:
+    """One preset of the scenario: its name, the id a share link writes (``preset=h200-25pct``), where
+    its assumptions come from (the selectbox's note), and the assumptions."""
+
+    label: str
+    id: str
+    note: str
+    assumptions: Assumptions
+
+
+PRESET_LIST = (
+    Preset(
+        "April 2025 ban persists",
+        "ban-persists",
+        "No licences: the April 2025 licence requirement (E28) is never lifted.",
+        replace(DEFAULTS, licence_pct=0.0),
+    ),
+    Preset(
+        "July 2025 resumption, 15% fee",
+        "resumption-15pct-fee",
+        "H20 licences from Q3 FY2026 with the 15% fee (E42, E46); buyers discouraged by Beijing from Q3 (E48).",
+        DEFAULTS,
+    ),
+    Preset(
+        "December 2025 H200 at 25%",
+        "h200-25pct",
+        "Licences for H200 from Q4 FY2026 with a 25% fee (E59); uptake as in the default. No source gives "
+        "H200-specific demand, so the serviceable share is unchanged.",
+        replace(DEFAULTS, licence_start="Q4 FY2026", fee_pct=25.0),
+    ),
+    Preset(
+        "January 2026 H200 rule, 25% duty",
+        "h200-rule-25pct-duty",
+        "The BIS rule of 2026-01-13 (case-by-case review, effective 2026-01-15) with the 25% collected as a "
+        "Section 232 duty on the chips' import into the US for testing, modelled as a 25% fee; licences still "
+        "in review in February 2026, so licensed sales start in Q1 FY2027. Beijing first blocked H200 at "
+        "customs, then approved named buyers: uptake stays at the discouraged default, since no source gives "
+        "a rationed share. Serviceable share unchanged (no H200-specific demand figure).",
+        replace(DEFAULTS, licence_start="Q1 FY2027", fee_pct=25.0),
+    ),
+)
+# Read from PRESET_LIST, in its order: by name, the ids a link writes, the notes, and the preset whose
+# assumptions are the defaults (the one a page opens on).
+PRESETS = {p.label: p.assumptions for p in PRESET_LIST}
+PRESET_IDS = tuple(p.id for p in PRESET_LIST)
+PRESET_NOTES = {p.label: p.note for p in PRESET_LIST}
+DEFAULT_PRESET = next(p.label for p in PRESET_LIST if p.assumptions == DEFAULTS)
 
 
 def validate(a: Assumptions) -> list[str]:

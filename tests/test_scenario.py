@@ -34,6 +34,13 @@ def test_one_record_per_input_in_the_model_s_order():
         assert scenario.validate(preset) == []
 
 
+def test_each_inputs_note_states_its_default_as_the_slider_shows_it():
+    """The note is the slider's help: a default changed without its note would contradict it."""
+    for i in INPUTS:
+        shown = i.format % i.default if i.format else str(i.default)
+        assert shown in i.note, (i.name, shown)
+
+
 def test_each_band_reads_in_words():
     bands = {i.name: i.band_text for i in INPUTS}
     assert bands["market_usd_b"] == "×0.8 / ×1.2"
