@@ -31,8 +31,9 @@ QUARTERS = (
     "Q3 FY2027",
     "Q4 FY2027",
 )
-# The H20 licence requirement came on 2025-04-09 (E28); Q1 FY2026 ran 2025-01-27 to 2025-04-27,
+# The H20 licence requirement came on LICENCE_RULE_DAY (E28); Q1 FY2026 ran 2025-01-27 to 2025-04-27,
 # so 72 of its 90 days were before the rule: 0.8 of the quarter sold without restriction.
+LICENCE_RULE_DAY = "2025-04-09"
 UNRESTRICTED_FRACTION = {"Q1 FY2026": 72 / 90}
 # Beijing discouraged H20 purchases from 2025-08-12 (E48), inside Q3 FY2026.
 DISCOURAGED_FROM = "Q3 FY2026"

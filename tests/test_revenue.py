@@ -215,6 +215,19 @@ def test_scenario_defaults_and_back_test(scenario_view):
     assert scenario_view.changed == ""
 
 
+def test_the_back_test_note_takes_its_quarters_from_the_model_and_its_total_from_the_revenue_table(dataset):
+    rev = dataset.tables["revenue"]
+    row = rev[(rev["fiscal_period"] == "Q3 FY2026") & (rev["metric"] == "china_incl_hk")]
+    a = scenario.PRESETS[scenario.DEFAULT_PRESET]
+    note = model._scenario(dataset, scenario.DEFAULT_PRESET, a).backtest_note
+    assert "In-sample: Q1 FY2026 (" in note and "and Q3 FY2026 (" in note
+    assert "Out-of-sample: Q2 FY2026, Q4 FY2026 and Q1 FY2027." in note
+    if len(row):  # the sentence cites the table's figure, and is left out where the table has none
+        assert f"Q3 FY2026 was ${row['value_usd_m'].iloc[0] / 1000:,.1f}B" in note
+    without = dataclasses.replace(dataset, tables={**dataset.tables, "revenue": rev.drop(row.index)})
+    assert "total China revenue" not in model._scenario(without, scenario.DEFAULT_PRESET, a).backtest_note
+
+
 def test_a_changed_input_is_named_against_its_preset(record):
     preset = "December 2025 H200 at 25%"
     a = dataclasses.replace(scenario.PRESETS[preset], uptake_pct=20.0, market_usd_b=60.0)

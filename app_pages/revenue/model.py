@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from app_pages.revenue import charts, claims_chart, scenario_charts
+from app_pages.revenue import charts, claims_chart, scenario_charts, text
 from chipsmag import content, grading, metrics, scenario
 from chipsmag.chartbase import row_tuples
 from chipsmag.filters import Filters, apply_to_claims, apply_to_events, with_plot_dates
@@ -76,6 +76,7 @@ class Scenario:
     range_chart: dict
     tornado_chart: dict
     backtest: pd.DataFrame  # the back-test as shown
+    backtest_note: str  # under it: the quarters in and out of sample, the total China revenue it is not
     band_sources: list[str]  # the sources of the claims behind the bands (content/quoted.toml)
     band_problem: str  # what is wrong with that entry of content/quoted.toml ("" when nothing)
 
@@ -214,6 +215,25 @@ def _scenario(ds: Dataset, preset: str, a: Assumptions) -> Scenario:
             actual=bt["actual_usd_b"].map(lambda v: "n/a" if pd.isna(v) else f"${v:,.2f}B"),
             gap=bt["gap_usd_b"].map(lambda v: "n/a" if pd.isna(v) else f"{v:+,.2f}B"),
         )[["quarter", "sample", "model", "actual", "gap", "reference", "note"]],
+        backtest_note=text.backtest_note(
+            [q for q, *_, inside in scenario.BACKTEST if inside],
+            [q for q, *_, inside in scenario.BACKTEST if not inside],
+            _china_total(ds, scenario.DISCOURAGED_FROM),
+        ),
         band_sources=sources,
         band_problem=problem,
     )
+
+
+def _china_total(ds: Dataset, quarter: str) -> str | None:
+    """Nvidia's China revenue (with Hong Kong) in ``quarter`` as reported, in words ($2.8B); None if absent."""
+    rev = ds.tables.get("revenue")
+    if rev is None:
+        return None
+    row = rev[
+        (rev["company"] == "nvidia")
+        & (rev["fiscal_period"] == quarter)
+        & (rev["metric"] == "china_incl_hk")
+        & (rev["status"] == "reported")
+    ]
+    return f"${row['value_usd_m'].iloc[0] / 1000:,.1f}B" if len(row) else None

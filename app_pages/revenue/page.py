@@ -135,7 +135,7 @@ def _scenario(frame: Frame) -> None:
     share.chart(frame, m.tornado_chart, "rv_tornado", m.band_sources)
     st.markdown("**Back-test: the path above against what happened**")
     st.dataframe(m.backtest, hide_index=True, key="rv_backtest")
-    st.caption(text.BACKTEST_NOTE)
+    st.caption(md_escape(m.backtest_note))
     with st.expander("Quarter by quarter and by year", icon=":material/table:"):
         st.dataframe(m.quarters.round(3), hide_index=True, key="rv_scn_quarters")
         st.dataframe(m.years.round(3), hide_index=True, key="rv_scn_years")

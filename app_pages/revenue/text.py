@@ -1,4 +1,7 @@
-"""The revenue page's fixed texts: notes under its charts, its section help and the scenario's formula."""
+"""The revenue page's fixed texts: notes under its charts, its section help and the scenario's formula
+(its constants read from chipsmag.scenario)."""
+
+from chipsmag.scenario import DISCOURAGED_FROM, LICENCE_RULE_DAY, UNRESTRICTED_FRACTION
 
 SECTIONS_HELP = (
     "History: revenue by year and quarter. Claims: who said what about losses and markets. "
@@ -19,17 +22,34 @@ SCENARIO_INTRO = (
     "data-center sales. Every assumption and the preset are in the link."
 )
 RANGE_NOTE = "Range: every uncertain input at the pessimistic, then the optimistic, end of its band (see the tornado)."
-BACKTEST_NOTE = (
-    "Model: H20- and H200-class sales to China before the fee. In-sample: Q1 FY2026 (the serviceable share is "
-    "computed from its demand) and Q3 FY2026 (the default uptake is calibrated on it). Out-of-sample: Q2 and "
-    "Q4 FY2026 and Q1 FY2027. Nvidia's total China revenue in Q3 FY2026 was $2.8B, mostly other products, so it "
-    "is not the comparison. Later quarters have no confirmed China figure in the data."
-)
+
+
+def backtest_note(in_sample: list[str], out_of_sample: list[str], china_total: str | None) -> str:
+    """The note under the back-test: which quarters the defaults were calibrated on (``in_sample``:
+    the quarter the serviceable share is computed from, then the one the uptake is calibrated on),
+    which test them, and Nvidia's total China revenue in the uptake's quarter where the data hold it."""
+    first, uptake = in_sample
+    total = (
+        f" Nvidia's total China revenue in {uptake} was {china_total}, mostly other products, so it is not the "
+        "comparison."
+        if china_total
+        else ""
+    )
+    return (
+        f"Model: H20- and H200-class sales to China before the fee. In-sample: {first} (the serviceable share is "
+        f"computed from its demand) and {uptake} (the default uptake is calibrated on it). Out-of-sample: "
+        f"{', '.join(out_of_sample[:-1])} and {out_of_sample[-1]}.{total} Later quarters have no confirmed China "
+        "figure in the data."
+    )
+
+
+_FIRST, _FREE = next(iter(UNRESTRICTED_FRACTION.items()))
 FORMULA = (
     "serviceable_q = market / 4 × share × (1 − substitution)^(q / 4)\n"
-    "free_q        = serviceable_q × unrestricted fraction (0.8 in Q1 FY2026: the rule came on 2025-04-09)\n"
+    f"free_q        = serviceable_q × unrestricted fraction ({_FREE:g} in {_FIRST}: "
+    f"the rule came on {LICENCE_RULE_DAY})\n"
     "licensed_q    = (serviceable_q − free_q) × licence probability, from the licence start\n"
-    "sold_q        = licensed_q × uptake (uptake applies from Q3 FY2026, when Beijing discouraged H20)\n"
+    f"sold_q        = licensed_q × uptake (uptake applies from {DISCOURAGED_FROM}, when Beijing discouraged H20)\n"
     "net_q         = free_q + sold_q × (1 − fee)\n"
     "at risk_q     = serviceable_q − net_q"
 )
