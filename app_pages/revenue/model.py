@@ -18,6 +18,7 @@ from chipsmag.text import md_escape, usd_m
 from chipsmag.urlstate import Param
 
 SECTIONS = ("History", "Claims", "Scenario")
+HISTORY, CLAIMS, SCENARIO = SECTIONS  # the first is the default
 UNVERIFIED_NAMES = {"total": "total", "data_center": "Data Center", "china_incl_hk": "China"}  # in the note
 
 
@@ -92,7 +93,7 @@ class RevenueModel:
 def build(
     ds: Dataset,
     filters: Filters,
-    show: str = "History",
+    show: str = HISTORY,
     *,
     preset: str = scenario.DEFAULT_PRESET,
     assumptions: Assumptions | None = None,
@@ -102,15 +103,15 @@ def build(
 ) -> RevenueModel:
     """The section ``show`` of the page. ``events`` (with plot dates), ``annual`` and ``quarters``
     (Nvidia's series) are derived from ``ds`` where not given (the app passes its cached copies)."""
-    if show == "Claims":
+    if show == CLAIMS:
         return RevenueModel(show, claims=_claims(ds, filters))
-    if show == "Scenario":
+    if show == SCENARIO:
         return RevenueModel(show, scenario=_scenario(ds, preset, assumptions or scenario.PRESETS[preset]))
     t = ds.tables
     events = with_plot_dates(t["events"]) if events is None else events
     annual = metrics.nvidia_annual(t["revenue"]) if annual is None else annual
     quarters = metrics.nvidia_quarters(t["revenue"]) if quarters is None else quarters
-    return RevenueModel("History", history=_history(t["revenue"], events, filters, annual, quarters))
+    return RevenueModel(HISTORY, history=_history(t["revenue"], events, filters, annual, quarters))
 
 
 def chip_controls(events: pd.DataFrame, filters: Filters) -> pd.DataFrame:

@@ -21,17 +21,17 @@ def render(frame: Frame) -> None:
             st.segmented_control,
             frame.param("show"),
             model.SECTIONS,
-            url_default="History",
-            default="History",
+            url_default=model.HISTORY,
+            default=model.HISTORY,
             label="Show",
             help=text.SECTIONS_HELP,
         )
-        or "History"
+        or model.HISTORY
     )
-    if show == "History":
+    if show == model.HISTORY:
         cached = {"events": data.dated_events(ds), "annual": fixed.nvidia_annual(ds)}
         _history(frame, data.per_view(model.build)(ds, f, show, quarters=fixed.nvidia_quarters(ds), **cached).history)
-    elif show == "Claims":
+    elif show == model.CLAIMS:
         _claims(frame, data.per_view(model.build)(ds, f, show).claims)
     else:
         _scenario(frame)
@@ -120,7 +120,7 @@ def _scenario(frame: Frame) -> None:
             help=i.note,
         )
     assumptions = scenario.Assumptions(**values)
-    m = model.build(frame.ds, frame.filters, "Scenario", preset=preset, assumptions=assumptions).scenario
+    m = model.build(frame.ds, frame.filters, model.SCENARIO, preset=preset, assumptions=assumptions).scenario
     if m.changed:
         st.caption(m.changed)
     for col, (label, value) in zip(st.columns(4), m.headline, strict=True):
