@@ -105,15 +105,25 @@ def sidebar(params: list[Param], actor_names: dict[str, str], bounds: tuple[dt.d
     return filters
 
 
+def url_values(f: Filters, actor_names: dict[str, str]) -> dict[str, tuple[object, object]]:
+    """Each shared filter's value as the widgets hold it (labels, dates), with the value a link leaves
+    out; ``chipsmag.urlstate.encode_query`` writes them (ids for labels)."""
+    values: dict[str, tuple[object, object]] = {
+        "dates": ((f.start, f.end), f.bounds),
+        "actor": ([actor_names[a] for a in f.actors], []),
+        "lever": ([LEVER_SHORT[lv] for lv in f.levers], []),
+        "category": ([CATEGORY_LABELS[c] for c in f.categories], []),
+        "strong": (f.strong, False),
+    }
+    if f.asof is not None:
+        values["asof"] = (f.asof, None)
+    return values
+
+
 def register_filters(p: dict[str, Param], f: Filters, actor_names: dict[str, str]) -> None:
     """Record the shared filters for the share link."""
-    register(p["dates"], (f.start, f.end), f.bounds)
-    register(p["actor"], [actor_names[a] for a in f.actors], [])
-    register(p["lever"], [LEVER_SHORT[lv] for lv in f.levers], [])
-    register(p["category"], [CATEGORY_LABELS[c] for c in f.categories], [])
-    register(p["strong"], f.strong, False)
-    if f.asof is not None:
-        register(p["asof"], f.asof, None)
+    for key, (value, default) in url_values(f, actor_names).items():
+        register(p[key], value, default)
 
 
 def from_url(params: list[Param], actor_names: dict[str, str], bounds: tuple[dt.date, dt.date]) -> Filters:

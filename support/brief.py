@@ -7,17 +7,18 @@ figures. What the benchmark times (``python -m bench.brief``) and the brief test
 from __future__ import annotations
 
 import datetime as dt
-from urllib.parse import urlencode
 
 import pandas as pd
 
+from app_pages import BY_KEY
 from app_pages.timeline import charts, model
 from chipsmag import brief
 from chipsmag.filters import CATEGORY_LABELS, Filters, date_bounds, with_plot_dates
 from chipsmag.hovers import with_hovers
 from chipsmag.loading import Dataset
 from chipsmag.text import format_event_date
-from chipsmag.urlstate import share_url
+from chipsmag.urlstate import encode_query, share_url
+from components.filters import shared_params, url_values
 
 BASE_URL = "http://localhost:8501"
 
@@ -31,13 +32,12 @@ def _filters_in_words(f: Filters, actor_names: dict[str, str]) -> tuple[str, ...
     )
 
 
-def _link(f: Filters) -> str:
-    query = []
-    if f.bounds is not None and (f.start, f.end) != f.bounds:
-        query += [("dates", f.start.isoformat()), ("dates", f.end.isoformat())]
-    query += [("actor", a) for a in f.actors] + [("lever", v) for v in f.levers]
-    query += [("category", c) for c in f.categories]
-    return share_url(BASE_URL, "timeline", urlencode(query))
+def _link(f: Filters, actor_names: dict[str, str]) -> str:
+    """The timeline's share link for ``f``, written as the app writes it (components/filters.py)."""
+    values = url_values(f, actor_names)
+    params = shared_params(actor_names, f.bounds or (f.start, f.end))
+    query = encode_query({k: v for k, (v, _) in values.items()}, params, {k: d for k, (_, d) in values.items()})
+    return share_url(BASE_URL, BY_KEY["timeline"].path, query)
 
 
 def _address(url: object) -> str:
@@ -95,7 +95,7 @@ def timeline_brief(ds: Dataset, filters: Filters | None = None, today: dt.date |
     )
     return brief.Brief(
         page_title="Timeline",
-        link=_link(f),
+        link=_link(f, actor_names),
         generated=today or dt.date.today(),
         filters=_filters_in_words(f, actor_names),
         headlines=headlines,
