@@ -12,7 +12,7 @@ import time
 
 import streamlit as st
 
-from app_pages import PAGES, page_key, page_params
+from app_pages import BY_KEY, PAGES, page_key, page_params
 from chipsmag.coverage import coverage_line
 from chipsmag.filters import date_bounds, fallback_bounds
 from chipsmag.loading import Dataset
@@ -83,7 +83,7 @@ with st.sidebar:
         st.caption(f":material/warning: {len(ds.broken)} table(s) did not load; see the page for details.")
 
 view = data.view_of(ds, filters)
-urlbind.show_notices(this_page, next((pg for pg in pages if pg.url_path == "sources"), None))
+urlbind.show_notices(this_page, next((pg for pg in pages if pg.url_path == BY_KEY["sources"].path), None))
 asof.banner(ds, filters)
 st.caption(f":material/event_available: {md_escape(coverage_line(view.coverage, today))}")
 frame = Frame(view, filters, actor_names, today, {p.key: p for p in params}, current.url_path)

@@ -37,11 +37,12 @@ PAGES = (
     PageSpec("sources", "sources", "Sources & data", ":material/menu_book:"),
 )
 BY_KEY = {p.key: p for p in PAGES}
+LANDING = next(p.key for p in PAGES if not p.path)  # the page at the app's root
 
 
 def page_key(path: str) -> str:
     """The page a URL path opens (the landing page for "")."""
-    return next((p.key for p in PAGES if p.path == path), "overview")
+    return next((p.key for p in PAGES if p.path == path), LANDING)
 
 
 def page_params(ds: Dataset, today: dt.date) -> tuple[Param, ...]:

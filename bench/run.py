@@ -34,6 +34,7 @@ import streamlit
 from playwright.sync_api import Browser, Page, sync_playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from app_pages import LANDING, page_key
 from app_pages import PAGES as SITE_PAGES
 from support.browser import BENCH_CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_ready
 from support.generate import generate
@@ -252,7 +253,7 @@ def measure_load(browser: Browser, url: str, runs: int) -> dict:
 def measure_pages(browser: Browser, url: str, runs: int, log: Path) -> dict[str, dict]:
     results = {}
     for path in PAGES:
-        name = path or "overview"
+        name = page_key(path)
         log.write_text("")
         r = results[name] = measure_load(browser, f"{url}/{path}", runs)
         r["script_ms"] = median(script_times(log).get(name, []))
@@ -314,12 +315,12 @@ def explanations(ref: dict, pages: dict, filt: dict, scales: dict) -> list[str]:
     cold_missed = [
         n
         for n, r in pages.items()
-        if r["load_ms"] / ref["load_ms"] > (TARGETS["landing"] if n == "overview" else TARGETS["page"])
+        if r["load_ms"] / ref["load_ms"] > (TARGETS["landing"] if n == LANDING else TARGETS["page"])
     ]
     warm_missed = [
         n
         for n, r in pages.items()
-        if r["warm_ms"] / ref["warm_ms"] > (TARGETS["landing"] if n == "overview" else TARGETS["page"])
+        if r["warm_ms"] / ref["warm_ms"] > (TARGETS["landing"] if n == LANDING else TARGETS["page"])
     ]
     if cold_missed:
         out.append(
@@ -483,7 +484,7 @@ def report(
     for name, r in pages.items():
         ratio = r["load_ms"] / ref["load_ms"]
         warm = r["warm_ms"] / ref["warm_ms"]
-        target = TARGETS["landing"] if name == "overview" else TARGETS["page"]
+        target = TARGETS["landing"] if name == LANDING else TARGETS["page"]
         lines.append(
             f"| {name} | {r['load_ms']:.0f} | {ratio:.2f} | {r['warm_ms']:.0f} | {warm:.2f} | ≤ {target}: cold "
             f"{verdict(ratio <= target)}, warm {verdict(warm <= target)} | {r['script_ms']:.1f} | "
@@ -609,7 +610,7 @@ def main() -> None:
             "pages": {"timeline": app_filter["ms"], "sources": frame_filter["ms"]},
         }
         for path in PAGES:  # the same change on every other page
-            name = path or "overview"
+            name = page_key(path)
             if name not in filt["pages"]:
                 filt["pages"][name] = measure_filter(browser, f"{app}/{path}", "category", "Tariff", args.runs)["ms"]
         print(
