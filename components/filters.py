@@ -9,6 +9,7 @@ import streamlit as st
 from chipsmag import grading
 from chipsmag.filters import CATEGORIES, CATEGORY_LABELS, LEVERS, Filters
 from chipsmag.urlstate import Param
+from components.frame import drawn
 from components.urlbind import register
 
 LEVER_SHORT = {lv: lv.capitalize() for lv in LEVERS}
@@ -30,17 +31,16 @@ def sidebar(params: list[Param], actor_names: dict[str, str], bounds: tuple[dt.d
     # A range given end first (only a URL can do that) is swapped on a rerun, before the widget
     # exists, so the widget and the URL both show the corrected range.
     if (fixed := st.session_state.pop("_dates_fix", None)) is not None:
-        st.session_state["dates"] = fixed
+        st.session_state[p["dates"].key] = fixed
     with st.sidebar:
         st.markdown("**Filters** (shared by every page)")
-        picked = st.date_input(
-            "Date range",
+        picked = drawn(
+            st.date_input,
+            p["dates"],
             value=bounds,
             min_value=bounds[0],
             max_value=bounds[1],
             format="YYYY-MM-DD",
-            key="dates",
-            bind="query-params",
             help="Events, links, claims, tariffs and monthly exports inside this range.",
         )
         dates = tuple(picked) if isinstance(picked, tuple | list) else (picked,)
@@ -53,47 +53,43 @@ def sidebar(params: list[Param], actor_names: dict[str, str], bounds: tuple[dt.d
             st.rerun()
         start = dates[0] if dates else bounds[0]
         end = dates[1] if len(dates) > 1 else bounds[1]
-        actors = st.multiselect(
-            "Actors",
+        actors = drawn(
+            st.multiselect,
+            p["actor"],
             list(actor_names),
             format_func=actor_names.get,
-            key="actor",
-            bind="query-params",
             placeholder="All actors",
             help="Keep events in which any selected actor takes part.",
         )
-        levers = st.pills(
-            "Lever",
+        levers = drawn(
+            st.pills,
+            p["lever"],
             list(LEVERS),
             format_func=LEVER_SHORT.get,
             selection_mode="multi",
-            key="lever",
-            bind="query-params",
             help="Chips: US chip controls and China's counter-moves on US chips. Magnets: China's "
             "rare-earth and critical-mineral lever. Both: tariffs and deals linking the two.",
         )
-        categories = st.multiselect(
-            "Category",
+        categories = drawn(
+            st.multiselect,
+            p["category"],
             list(CATEGORIES),
             format_func=CATEGORY_LABELS.get,
-            key="category",
-            bind="query-params",
             placeholder="All categories",
         )
-        strong = st.toggle(
-            "Only facts with an official or wire source",
-            key="strong",
-            bind="query-params",
+        strong = drawn(
+            st.toggle,
+            p["strong"],
             help=grading.HELP + " On: facts backed by secondary sources only leave every page.",
         )
-        asof = st.date_input(
-            "As known on (replay the record)",
+        asof = drawn(
+            st.date_input,
+            p["asof"],
+            label="As known on (replay the record)",
             value=None,
             min_value=p["asof"].bounds[0],
             max_value=p["asof"].bounds[1],
             format="YYYY-MM-DD",
-            key="asof",
-            bind="query-params",
             help="Empty: the record as curated today. A date: only what had been published by then (each fact's "
             "earliest source), values as first reported, measures as known then.",
         )
@@ -137,7 +133,7 @@ def from_url(params: list[Param], actor_names: dict[str, str], bounds: tuple[dt.
         return tuple(dict.fromkeys(param.ids[param.options.index(lb)] for lb in labels if lb is not None))
 
     days = []
-    for text in st.query_params.get_all("dates")[:2]:
+    for text in st.query_params.get_all(p["dates"].key)[:2]:
         try:
             days.append(dt.date.fromisoformat(text))
         except ValueError:
@@ -146,10 +142,10 @@ def from_url(params: list[Param], actor_names: dict[str, str], bounds: tuple[dt.
     start, end = bounds
     if len(days) == 2 and all(bounds[0] <= d <= bounds[1] for d in days):
         start, end = min(days), max(days)
-    strong = st.query_params.get("strong", "").strip().casefold() == "true"
+    strong = st.query_params.get(p["strong"].key, "").strip().casefold() == "true"
     lo, hi = p["asof"].bounds
     try:
-        asof = dt.date.fromisoformat(st.query_params.get("asof", ""))
+        asof = dt.date.fromisoformat(st.query_params.get(p["asof"].key, ""))
     except ValueError:
         asof = None
     asof = asof if asof is not None and lo <= asof <= hi else None

@@ -107,6 +107,13 @@ def bound(
     if EMBEDDING.get():
         value = url_choice(args, param, url_default, kwargs)
     else:
-        value = widget(label or param.label, *args, key=param.key, bind="query-params", **kwargs)
+        value = drawn(widget, param, *args, label=label, **kwargs)
     register(param, url_value(value) if url_value else value, url_default)
     return value
+
+
+def drawn(widget: Callable, param: Param, *args, label: str | None = None, **kwargs):
+    """Draw ``widget`` labelled (``label`` or the parameter's), keyed by the parameter's key and
+    bound to its query parameter; the caller records the value for the share link (``bound`` does,
+    the shared filters do once they are read: components/filters.py)."""
+    return widget(label or param.label, *args, key=param.key, bind="query-params", **kwargs)
