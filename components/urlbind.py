@@ -150,16 +150,16 @@ def _view_link(page_path: str) -> str:
     return share_url(base_url(), page_path, encode_query(values, params, defaults))
 
 
-def restore(*keys: str) -> None:
+def restore(*params: Param) -> None:
     """Give back a page's own options when the visitor returns to it from another page: Streamlit
     forgets a widget that was not drawn, and the page's options leave the URL with the page."""
-    for key in keys:
+    for key in (p.key for p in params):
         kept = st.session_state.get(f"_keep_{key}")
         if kept is not None and key not in st.session_state and key not in st.query_params:
             st.session_state[key] = kept
 
 
-def remember(**values: object) -> None:
+def remember(values: dict[Param, object]) -> None:
     """Keep a page's options for ``restore`` (None forgets one)."""
-    for key, value in values.items():
-        st.session_state[f"_keep_{key}"] = value
+    for param, value in values.items():
+        st.session_state[f"_keep_{param.key}"] = value

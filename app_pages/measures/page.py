@@ -23,7 +23,8 @@ def render(frame: Frame) -> None:
         st.stop()
 
     # 1. The date and the side (kept when the visitor comes back from another page).
-    urlbind.restore("on", "side", "measure")
+    kept = [frame.param(key) for key in ("on", "side", "measure")]
+    urlbind.restore(*kept)
     default_day, (first, last) = model.default_day(ds, frame.today), frame.param("on").bounds
     c1, c2 = st.columns([1, 1])
     day = bound(
@@ -75,7 +76,7 @@ def render(frame: Frame) -> None:
             st.session_state["_ms_seen"] = str(points)
             clicked = str(points[0].get("measure")) if isinstance(points[0], dict) else None
             if clicked in set(m.ids):
-                st.session_state["measure"] = chosen = clicked
+                st.session_state[frame.param("measure").key] = chosen = clicked
         share.chart(frame, m.lives_chart(chosen), "ms_lives", list(m.state_sources), on_select="rerun")
         st.caption(
             "Bars: each state, coloured; dots: the event that changed it; the orange rule: the chosen date. Light "
@@ -94,7 +95,7 @@ def render(frame: Frame) -> None:
         help="Pick a measure, or click its bar on the chart.",
         what="measures",
     )
-    urlbind.remember(on=day, side=side, measure=chosen)
+    urlbind.remember(dict(zip(kept, (day, side, chosen), strict=True)))
     card = m.card(chosen)
     if card:
         with st.container(border=True, key="measure_card"):

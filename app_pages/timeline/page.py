@@ -6,7 +6,7 @@ from app_pages.timeline import charts, model
 from chipsmag.text import md_escape
 from components import layout, share, sources, urlbind
 from components.data import dated_events, per_version, require, view_key
-from components.frame import Frame, bound
+from components.frame import Frame, Param, bound
 
 LANES_HELP = "lever: chips, both, magnets. side: the first actor's side (US or China government, companies, others)."
 
@@ -37,10 +37,10 @@ def _labels(ds) -> dict[str, str]:  # each event's line in the card's selectbox
     return model.event_labels(ds.tables["events"], ds.tables["events"]["id"].tolist())
 
 
-def _zoom() -> model.Window | None:
-    """The zoom window asked for: from the link on arrival, then from the brush on the overview strip."""
+def _zoom(param: Param) -> model.Window | None:
+    """The zoom window asked for: from the link on arrival (``param``), then from the brush on the strip."""
     if "_tl_zoom" not in st.session_state:
-        st.session_state["_tl_zoom"] = model.parse_window(st.query_params.get_all("zoom"))
+        st.session_state["_tl_zoom"] = model.parse_window(st.query_params.get_all(param.key))
     brush = (st.session_state.get("tl_overview") or {}).get("selection", {}).get(charts.BRUSH)
     if brush and str(brush) != st.session_state.get("_tl_brush_seen"):
         st.session_state["_tl_brush_seen"] = str(brush)
@@ -58,26 +58,27 @@ def render(frame: Frame) -> None:
     layout.filtered_line(frame.filters, frame.actor_names, "chart and table")
 
     # A click on the chart or a row of the table opens an event (applied before the card's widget).
-    chosen = urlbind.chosen_id(frame.param("event"))
-    asked = {"lanes": lanes, "zoom": _zoom(), "chosen": chosen, "table_page_no": st.session_state.get("tl_page", 1)}
+    event, zoom = frame.param("event"), frame.param("zoom")
+    chosen = urlbind.chosen_id(event)
+    asked = {"lanes": lanes, "zoom": _zoom(zoom), "chosen": chosen, "table_page_no": st.session_state.get("tl_page", 1)}
     asked = tuple(sorted({**asked, **_clicked()}.items()))
     m = _build(ds.key, view_key(frame.filters, asked), frame.filters, asked, ds, frame.actor_names)
     if m.chosen != chosen:
-        st.session_state["event"] = m.chosen
+        st.session_state[event.key] = m.chosen
 
     if m.events.empty:
         layout.empty_state("events")
     else:
         share.chart(frame, m.overview, "tl_overview", m.source_ids, on_select="rerun")
         if m.window is not None:
-            st.query_params["zoom"] = [d.strftime("%Y-%m-%d") for d in m.window]
-            urlbind.register(frame.param("zoom"), tuple(d.date() for d in m.window), None)
+            st.query_params[zoom.key] = [d.strftime("%Y-%m-%d") for d in m.window]
+            urlbind.register(zoom, tuple(d.date() for d in m.window), None)
             if st.button("Show all dates", key="tl_unzoom", icon=":material/zoom_out:"):
                 st.session_state["_tl_zoom"] = None
-                del st.query_params["zoom"]
+                del st.query_params[zoom.key]
                 st.rerun()
-        elif "zoom" in st.query_params:
-            del st.query_params["zoom"]
+        elif zoom.key in st.query_params:
+            del st.query_params[zoom.key]
         share.chart(frame, m.chart, "tl_chart", m.source_ids, on_select="ignore" if m.counts_only else "rerun")
         st.caption(m.caption)
         sources.caption(ds, m.source_ids)
@@ -91,7 +92,7 @@ def render(frame: Frame) -> None:
         labels = _labels(ds)
         chosen = urlbind.id_select(
             st,
-            frame.param("event"),
+            event,
             m.events["id"].tolist(),
             lambda ids: {i: labels[i] for i in ids},
             "Event card",
