@@ -1,4 +1,5 @@
-"""Where the app loads the curated tables (a cached load per data version) and derives what they alone decide."""
+"""Where the app loads the curated tables (a cached load per data version), derives what the data alone
+decide (``per_version``) and caches each view's model (``per_view``)."""
 
 from __future__ import annotations
 

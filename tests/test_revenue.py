@@ -226,6 +226,22 @@ def test_the_back_test_note_takes_its_quarters_from_the_model_and_its_total_from
         assert f"Q3 FY2026 was ${row['value_usd_m'].iloc[0] / 1000:,.1f}B" in note
     without = dataclasses.replace(dataset, tables={**dataset.tables, "revenue": rev.drop(row.index)})
     assert "total China revenue" not in model._scenario(without, scenario.DEFAULT_PRESET, a).backtest_note
+    blank = rev.assign(value_usd_m=rev["value_usd_m"].where(~rev.index.isin(row.index)))  # a cell left empty
+    blanked = dataclasses.replace(dataset, tables={**dataset.tables, "revenue": blank})
+    assert "total China revenue" not in model._scenario(blanked, scenario.DEFAULT_PRESET, a).backtest_note
+
+
+def test_the_back_test_note_reads_for_any_number_of_quarters():
+    from app_pages.revenue import text
+
+    one = text.backtest_note(["Q1 FY2026"], ["Q2 FY2026"], None)
+    assert "In-sample: Q1 FY2026 (the defaults are calibrated on them). Out-of-sample: Q2 FY2026." in one
+    later = ["Q2 FY2026", "Q4 FY2026", "Q1 FY2027"]
+    three = text.backtest_note(["Q1 FY2026", "Q3 FY2026"], later, ("Q3 FY2026", "$1B"))
+    assert "Out-of-sample: Q2 FY2026, Q4 FY2026 and Q1 FY2027. Nvidia's total China revenue in Q3 FY2026 was $1B" in (
+        three
+    )
+    assert "In-sample: Q1 FY2026 (the serviceable share is computed from its demand) and Q3 FY2026 (the" in three
 
 
 def test_a_changed_input_is_named_against_its_preset(record):

@@ -216,14 +216,19 @@ def _scenario(ds: Dataset, preset: str, a: Assumptions) -> Scenario:
             actual=bt["actual_usd_b"].map(lambda v: "n/a" if pd.isna(v) else f"${v:,.2f}B"),
             gap=bt["gap_usd_b"].map(lambda v: "n/a" if pd.isna(v) else f"{v:+,.2f}B"),
         )[["quarter", "sample", "model", "actual", "gap", "reference", "note"]],
-        backtest_note=text.backtest_note(
-            [q for q, *_, inside in scenario.BACKTEST if inside],
-            [q for q, *_, inside in scenario.BACKTEST if not inside],
-            _china_total(ds, scenario.DISCOURAGED_FROM),
-        ),
+        backtest_note=_backtest_note(ds),
         band_sources=sources,
         band_problem=problem,
     )
+
+
+def _backtest_note(ds: Dataset) -> str:
+    """The back-test's note, with Nvidia's total China revenue in the quarter the uptake is calibrated on
+    (the last in-sample quarter) where the revenue table reports it."""
+    inside = [q for q, *_, in_sample in scenario.BACKTEST if in_sample]
+    outside = [q for q, *_, in_sample in scenario.BACKTEST if not in_sample]
+    total = _china_total(ds, inside[-1]) if inside else None
+    return text.backtest_note(inside, outside, (inside[-1], total) if total else None)
 
 
 def _china_total(ds: Dataset, quarter: str) -> str | None:
@@ -236,5 +241,6 @@ def _china_total(ds: Dataset, quarter: str) -> str | None:
         & (rev["fiscal_period"] == quarter)
         & (rev["metric"] == "china_incl_hk")
         & (rev["status"] == "reported")
+        & rev["value_usd_m"].notna()
     ]
     return f"${row['value_usd_m'].iloc[0] / 1000:,.1f}B" if len(row) else None

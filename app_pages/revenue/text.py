@@ -24,22 +24,32 @@ SCENARIO_INTRO = (
 RANGE_NOTE = "Range: every uncertain input at the pessimistic, then the optimistic, end of its band (see the tornado)."
 
 
-def backtest_note(in_sample: list[str], out_of_sample: list[str], china_total: str | None) -> str:
-    """The note under the back-test: which quarters the defaults were calibrated on (``in_sample``:
-    the quarter the serviceable share is computed from, then the one the uptake is calibrated on),
-    which test them, and Nvidia's total China revenue in the uptake's quarter where the data hold it."""
-    first, uptake = in_sample
-    total = (
-        f" Nvidia's total China revenue in {uptake} was {china_total}, mostly other products, so it is not the "
-        "comparison."
-        if china_total
-        else ""
-    )
+def _joined(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def backtest_note(in_sample: list[str], out_of_sample: list[str], china_total: tuple[str, str] | None) -> str:
+    """The note under the back-test: the quarters the defaults were calibrated on (``in_sample``: the
+    serviceable share's, then the uptake's), the quarters that test them, and ``china_total`` (a
+    quarter, Nvidia's total China revenue in it as reported) where the data hold it."""
+    if len(in_sample) == 2:
+        inside = (
+            f" In-sample: {in_sample[0]} (the serviceable share is computed from its demand) and {in_sample[1]} "
+            "(the default uptake is calibrated on it)."
+        )
+    else:
+        inside = f" In-sample: {_joined(in_sample)} (the defaults are calibrated on them)." if in_sample else ""
+    outside = f" Out-of-sample: {_joined(out_of_sample)}." if out_of_sample else ""
+    total = ""
+    if china_total:
+        quarter, value = china_total
+        total = (
+            f" Nvidia's total China revenue in {quarter} was {value}, mostly other products, so it is not the "
+            "comparison."
+        )
     return (
-        f"Model: H20- and H200-class sales to China before the fee. In-sample: {first} (the serviceable share is "
-        f"computed from its demand) and {uptake} (the default uptake is calibrated on it). Out-of-sample: "
-        f"{', '.join(out_of_sample[:-1])} and {out_of_sample[-1]}.{total} Later quarters have no confirmed China "
-        "figure in the data."
+        f"Model: H20- and H200-class sales to China before the fee.{inside}{outside}{total} Later quarters have no "
+        "confirmed China figure in the data."
     )
 
 
