@@ -383,8 +383,10 @@ def explanations(ref: dict, pages: dict, filt: dict, scales: dict) -> list[str]:
             "change reruns the frame (navigation, four filters, the link review) and the whole page, and the "
             "browser redraws every element of both (two charts, a dozen widgets, the captions and the event "
             "card's list); the reference reruns one chart under one multiselect. Side by side (bench/README.md), "
-            "the frame alone settles before the reference and the page without its two charts near it: the "
-            "time over the target is the update of the two Vega-Lite charts in the browser."
+            "the frame alone settles before the reference and the page without its two charts near it, while "
+            "leaving out any one other element (the event card's list, the strip, the download, the share "
+            "boxes, the lanes radio) moves the figure by less than the noise between runs (about 25 ms): the "
+            "time over the target is spread over the redraw of every element and the charts' update."
             + (
                 f" The same change on the Sources page, which draws no chart but several tables, takes "
                 f"{filt['frame']:.0f} ms ({filt['frame'] / filt['reference']:.2f}x the reference)."
