@@ -5,7 +5,7 @@ import streamlit as st
 from app_pages.timeline import charts, model
 from chipsmag.text import md_escape
 from components import layout, share, sources, urlbind
-from components.data import dated_events, per_version, require, view_key
+from components.data import dated_events, per_version, per_view, require
 from components.frame import Frame, Param, bound
 
 LANES_HELP = "lever: chips, both, magnets. side: the first actor's side (US or China government, companies, others)."
@@ -25,11 +25,10 @@ def _clicked() -> dict:
     return {}
 
 
-@st.cache_resource(max_entries=64, show_spinner=False)
-def _build(version: str, view: str, _filters, _asked: tuple, _ds, _actor_names) -> model.TimelineModel:
-    """The timeline for these filters and options, built once and shared read-only by every session."""
-    del version, view  # the key: a new data version or view is a new timeline
-    return model.build(_ds, _filters, dated_events(_ds), _actor_names, **dict(_asked))
+@per_view  # the actor names depend on the data version alone: not part of the key
+def _timeline(ds, filters, asked: tuple, actor_names=None) -> model.TimelineModel:
+    """The timeline for these filters and options, built once per view and shared read-only by every session."""
+    return model.build(ds, filters, dated_events(ds), actor_names, **dict(asked))
 
 
 @per_version
@@ -62,7 +61,7 @@ def render(frame: Frame) -> None:
     chosen = urlbind.chosen_id(event)
     asked = {"lanes": lanes, "zoom": _zoom(zoom), "chosen": chosen, "table_page_no": st.session_state.get("tl_page", 1)}
     asked = tuple(sorted({**asked, **_clicked()}.items()))
-    m = _build(ds.key, view_key(frame.filters, asked), frame.filters, asked, ds, frame.actor_names)
+    m = _timeline(ds, frame.filters, asked, actor_names=frame.actor_names)
     if m.chosen != chosen:
         st.session_state[event.key] = m.chosen
 
