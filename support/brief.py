@@ -13,11 +13,11 @@ import pandas as pd
 from app_pages import BY_KEY
 from app_pages.timeline import charts, model
 from chipsmag import brief
-from chipsmag.filters import CATEGORY_LABELS, Filters, date_bounds, with_plot_dates
-from chipsmag.hovers import with_hovers
+from chipsmag.filters import CATEGORY_LABELS, Filters, date_bounds
 from chipsmag.loading import Dataset
 from chipsmag.text import format_event_date
 from chipsmag.urlstate import encode_query, share_url
+from components import data
 from components.filters import shared_params, url_values
 
 BASE_URL = "http://localhost:8501"
@@ -49,9 +49,9 @@ def timeline_brief(ds: Dataset, filters: Filters | None = None, today: dt.date |
     """The brief of the timeline for ``filters`` (default: no filter, every event): three charts, the
     events in view with their sources, and a few headline figures."""
     t = ds.tables
-    actor_names = dict(zip(t["actors"]["id"], t["actors"]["name"], strict=True))
+    actor_names = data.actor_names(ds)
     sources = t["sources"].set_index("id")
-    dated = with_hovers(with_plot_dates(t["events"]), actor_names, dict(sources["publisher"]))
+    dated = data.dated_events(ds)  # with plot dates and tooltip texts, as the page reads them
     searched_to = ds.coverage.searched_to if ds.coverage else None
     bounds = date_bounds(dated, searched_to)
     f = filters or Filters(*bounds, bounds=bounds)
