@@ -13,6 +13,7 @@ import pandas as pd
 from app_pages import BY_KEY
 from app_pages.timeline import charts, model
 from chipsmag import brief
+from chipsmag.coverage import coverage_line
 from chipsmag.filters import CATEGORY_LABELS, Filters, date_bounds
 from chipsmag.loading import Dataset
 from chipsmag.text import format_event_date
@@ -87,21 +88,16 @@ def timeline_brief(ds: Dataset, filters: Filters | None = None, today: dt.date |
         brief.Headline("Sources they cite", f"{len(m.source_ids):,}", "each listed with its link below"),
         brief.Headline("Context-only events", f"{int(in_view['context_only'].sum()):,}", "background, not moves"),
     )
-    cov = ds.coverage
-    coverage = (
-        f"Dense to {cov.curated_to.isoformat()}; nearly silent after (sources searched to {cov.searched_to})"
-        if cov and cov.curated_to
-        else "The coverage of the record is not stated in this copy of the data."
-    )
+    today = today or dt.date.today()
     return brief.Brief(
         page_title="Timeline",
         link=_link(f, actor_names),
-        generated=today or dt.date.today(),
+        generated=today,
         filters=_filters_in_words(f, actor_names),
         headlines=headlines,
         charts=chart_list,
         events=events,
         version=ds.version,
         as_of=ds.as_of,
-        coverage=coverage,
+        coverage=coverage_line(ds.coverage, today),  # as the app's brief states it
     )
