@@ -9,7 +9,8 @@ Tariff, ``filter_once``: from the click to the page settled, in a fresh browser 
 checkout in turn, the order reversed every other run, so the machine's drift falls on all alike.
 On this two-core machine two runs of one checkout differ by about 20 ms: a change of a page is worth
 keeping when it moves the median by more than that over a dozen runs. ``--reference`` adds the bare
-reference page (its multiselect, as ``bench.run`` measures it).
+reference page (its multiselect, as ``bench.run`` measures it); ``--bound-reference`` adds the same
+page with its multiselect bound to the URL, as every filter of the dashboard is.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from bench.run import FILTER_PHASE_NAMES, ROOT, filter_once
 from support.browser import BENCH_CHROMIUM, CHROMIUM_ARGS, streamlit_server
 
 REFERENCE = "reference"
+BOUND_REFERENCE = "reference, bound to the URL"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -33,13 +35,18 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=12)
     parser.add_argument("--page", default="timeline", help="the page's URL path (default: timeline)")
     parser.add_argument("--reference", action="store_true", help="also measure the bare reference page")
+    parser.add_argument(
+        "--bound-reference",
+        action="store_true",
+        help="also measure the reference page with its multiselect bound to the URL",
+    )
     args = parser.parse_args(argv)
     for checkout in args.checkouts:
         if not (checkout / "app.py").is_file():
             parser.error(f"{checkout}: no app.py there")
     if args.runs < 1:
         parser.error("--runs must be at least 1")
-    names = [str(c) for c in args.checkouts] + ([REFERENCE] if args.reference else [])
+    names = [str(c) for c in args.checkouts] + [REFERENCE] * args.reference + [BOUND_REFERENCE] * args.bound_reference
     with ExitStack() as stack:
         targets = {}  # name -> (url, multiselect key, option)
         for checkout in args.checkouts:
@@ -48,6 +55,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.reference:
             url = stack.enter_context(streamlit_server(script="bench/reference_app.py", cwd=ROOT))
             targets[REFERENCE] = (url, "series", "b")
+        if args.bound_reference:
+            env = {"REFERENCE_BOUND": "1"}
+            url = stack.enter_context(streamlit_server(env, script="bench/reference_app.py", cwd=ROOT))
+            targets[BOUND_REFERENCE] = (url, "series", "b")
         pw = stack.enter_context(sync_playwright())
         browser = pw.chromium.launch(executable_path=BENCH_CHROMIUM, args=CHROMIUM_ARGS)
         stack.callback(browser.close)

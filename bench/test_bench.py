@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
 
@@ -48,3 +49,16 @@ def test_the_side_by_side_command_names_a_checkout_without_an_app(tmp_path, caps
     with pytest.raises(SystemExit):
         ab.main([".", "--runs", "0"])
     assert "--runs must be at least 1" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("bound", [True, False])
+def test_the_reference_page_binds_its_multiselect_to_the_url_only_when_asked(bound, monkeypatch):
+    """``--bound-reference`` measures the reference with its multiselect bound, as the dashboard's filters are."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("REFERENCE_BOUND", "1" if bound else "0")
+    at = AppTest.from_file(str(Path(ab.ROOT) / "bench" / "reference_app.py"), default_timeout=30)
+    at.query_params["series"] = "b"
+    at.run()
+    assert not at.exception
+    assert at.multiselect(key="series").value == (["b"] if bound else [])
