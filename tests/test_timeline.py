@@ -383,3 +383,34 @@ def test_a_table_flag_the_dashboard_cannot_read_is_named_and_the_table_stays_clo
     assert "rows=" not in share_link(at)
     shouted = open_page("timeline", rows="TRUE")  # any case: the flag is read, the table drawn
     assert not shouted.exception and len(shouted.dataframe) == 1 and "rows=true" in share_link(shouted)
+
+
+def _pick_on_chart(at, event_id: str) -> None:
+    at.session_state["tl_chart"] = {"selection": {charts.TIMELINE_PICK: [{"id": event_id}]}}
+
+
+def _pick_row(at, row: int | None) -> None:
+    at.session_state["tl_table"] = {"selection": {"rows": [] if row is None else [row], "columns": [], "cells": []}}
+
+
+def test_each_click_is_acted_on_once_and_a_table_click_is_not_undone_by_an_earlier_chart_click(on_record):
+    at = open_page("timeline", rows="true")
+    table = frame_with(at, "id", "title")
+    on_chart = table["id"].iloc[0]
+    _pick_on_chart(at, on_chart)
+    at.run()
+    assert at.selectbox(key="event").value == on_chart
+    _pick_row(at, 1)  # the chart's selection stays in Session State, as the browser keeps it
+    at.run()
+    on_row = table["id"].iloc[1]
+    assert at.selectbox(key="event").value == on_row
+    lanes = at.radio(key="lanes")
+    lanes.set_value(lanes.options[1]).run()  # any later run keeps the reader's last click
+    assert at.selectbox(key="event").value == on_row and at.query_params["event"] == on_row
+    at.selectbox(key="event").set_value(on_chart).run()
+    _pick_row(at, None)  # the row cleared, then clicked again: a new click
+    at.run()
+    assert at.selectbox(key="event").value == on_chart
+    _pick_row(at, 1)
+    at.run()
+    assert at.selectbox(key="event").value == on_row

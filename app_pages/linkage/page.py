@@ -6,21 +6,17 @@ import streamlit as st
 
 from app_pages.linkage import model, sequence
 from chipsmag.text import md_escape
-from components import data, fixed, layout, share, sources, urlbind
+from components import clicks, data, fixed, layout, share, sources, urlbind
 from components.data import per_view, require
 from components.frame import Frame, bound
 
 
 def _follow_clicks(frame: Frame) -> None:
     """A click on a move focuses it; a click on an arrowhead opens its link's card (each click once)."""
-    selection = (st.session_state.get("lk_chart") or {}).get("selection", {})
     for pick, field, key in ((sequence.PICK, "id", "focus"), (sequence.LINK_PICK, "link", "link")):
-        points = selection.get(pick) or []
-        if points and str(points) != st.session_state.get(f"_lk_seen_{key}"):
-            st.session_state[f"_lk_seen_{key}"] = str(points)
-            clicked = str(points[0].get(field)) if isinstance(points[0], dict) else None
-            if clicked in set(frame.param(key).options):
-                st.session_state[key] = clicked
+        clicked = clicks.field(clicks.new_pick("lk_chart", pick), field)
+        if clicked in set(frame.param(key).options):
+            st.session_state[key] = clicked
 
 
 def render(frame: Frame) -> None:

@@ -6,7 +6,7 @@ import datetime as dt
 import streamlit as st
 
 from app_pages.measures import charts, model
-from components import layout, share, sources, urlbind
+from components import clicks, layout, share, sources, urlbind
 from components.data import per_view, require
 from components.frame import Frame, bound
 
@@ -71,12 +71,9 @@ def render(frame: Frame) -> None:
         layout.empty_state("measures")
     else:
         chosen = urlbind.chosen_id(frame.param("measure"))
-        points = (st.session_state.get("ms_lives") or {}).get("selection", {}).get(charts.LIVES_PICK) or []
-        if points and str(points) != st.session_state.get("_ms_seen"):
-            st.session_state["_ms_seen"] = str(points)
-            clicked = str(points[0].get("measure")) if isinstance(points[0], dict) else None
-            if clicked in set(m.ids):
-                st.session_state[frame.param("measure").key] = chosen = clicked
+        clicked = clicks.field(clicks.new_pick("ms_lives", charts.LIVES_PICK), "measure")
+        if clicked in set(m.ids):
+            st.session_state[frame.param("measure").key] = chosen = clicked
         share.chart(frame, m.lives_chart(chosen), "ms_lives", list(m.state_sources), on_select="rerun")
         st.caption(
             "Bars: each state, coloured; dots: the event that changed it; the orange rule: the chosen date. Light "

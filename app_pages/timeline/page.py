@@ -4,7 +4,7 @@ import streamlit as st
 
 from app_pages.timeline import charts, model
 from chipsmag.text import md_escape
-from components import layout, share, sources, urlbind
+from components import clicks, layout, share, sources, urlbind
 from components.data import dated_events, per_version, per_view, require
 from components.frame import Frame, Param, bound
 
@@ -12,17 +12,11 @@ LANES_HELP = "lever: chips, both, magnets. side: the first actor's side (US or C
 
 
 def _clicked() -> dict:
-    """A click since the last run on the chart (an event id) or the table (a row index), acted on once."""
-    points = (st.session_state.get("tl_chart") or {}).get("selection", {}).get(charts.TIMELINE_PICK) or []
-    rows = (st.session_state.get("tl_table") or {}).get("selection", {}).get("rows", [])
-    seen = st.session_state.get("_tl_seen")
-    for kind, value in (("chart", points), ("table", rows)):
-        if value and (kind, str(value)) != seen:
-            st.session_state["_tl_seen"] = (kind, str(value))
-            if kind == "table":
-                return {"picked_row": rows[0]}
-            return {"picked_id": str(points[0].get("id")) if isinstance(points[0], dict) else None}
-    return {}
+    """A click since the last run on the chart (an event id) or the table (a row index)."""
+    points, rows = clicks.new_pick("tl_chart", charts.TIMELINE_PICK), clicks.new_pick("tl_table", "rows")
+    if points:
+        return {"picked_id": clicks.field(points, "id")}
+    return {"picked_row": rows[0]} if rows else {}
 
 
 @per_view  # the actor names depend on the data version alone: not part of the key
@@ -40,9 +34,8 @@ def _zoom(param: Param) -> model.Window | None:
     """The zoom window asked for: from the link on arrival (``param``), then from the brush on the strip."""
     if "_tl_zoom" not in st.session_state:
         st.session_state["_tl_zoom"] = model.parse_window(st.query_params.get_all(param.key))
-    brush = (st.session_state.get("tl_overview") or {}).get("selection", {}).get(charts.BRUSH)
-    if brush and str(brush) != st.session_state.get("_tl_brush_seen"):
-        st.session_state["_tl_brush_seen"] = str(brush)
+    brush = clicks.new_pick("tl_overview", charts.BRUSH)
+    if brush:
         st.session_state["_tl_zoom"] = model.window_of(brush)
     return st.session_state["_tl_zoom"]
 
