@@ -2,7 +2,8 @@
 
 A page is a folder: ``page.py`` (Streamlit only: its widgets and ``st.*`` calls, a ``render(frame)``
 function), ``model.py`` (pure: what the page shows, from the data and the filters) and ``charts.py``
-(pure: that page's Vega-Lite specs). This module imports no Streamlit.
+(pure: that page's Vega-Lite specs); where a page has many fixed texts, ``text.py`` (pure) holds them.
+This module imports no Streamlit.
 """
 
 from __future__ import annotations

@@ -227,6 +227,14 @@ def headline(label: str, value: str, note: str = "") -> None:
         collected.headlines.append((label, value, note))
 
 
+def metric(label: str, value: str, delta: str | None = None, where=st, **kwargs) -> None:
+    """Draw a headline figure with ``st.metric`` (in ``where``: a column, a container) and record it for
+    the brief. The delta is a note, never a rise or a fall: it is drawn without colour, and without an
+    arrow unless ``delta_arrow`` says otherwise."""
+    where.metric(label, value, delta, delta_color="off", **({"delta_arrow": "off"} | kwargs))
+    headline(label, value, delta or "")
+
+
 def view_box(frame: Frame, page_title: str) -> None:
     """The link to this view, how to cite it, and its PDF brief, in the sidebar. The link is drawn when
     its box is opened: the code block's copy button loads a syntax highlighter, which cost about 0.4 s

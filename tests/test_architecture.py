@@ -17,7 +17,7 @@ APP_FILES = [
     *sorted(p for folder in ("app_pages", "chipsmag", "components") for p in (ROOT / folder).rglob("*.py")),
 ]
 MAX_LINES = 400
-MAX_PAGE_LINES = 150  # page.py: widgets and st.* calls only, about 100 lines
+MAX_PAGE_LINES = 140  # page.py: widgets and st.* calls only, about 100 lines (fixed texts: text.py)
 
 
 def imported_modules(path) -> set[str]:

@@ -12,7 +12,7 @@ from app_pages.linkage import charts, sequence
 from chipsmag import metrics, vocab
 from chipsmag.filters import Filters, apply_dates, apply_to_events, apply_to_links
 from chipsmag.loading import Dataset
-from chipsmag.text import format_event_date
+from chipsmag.text import format_event_date, md_escape
 from chipsmag.urlstate import Param
 
 RELATIONS = vocab.values("links", "relation")  # the descriptor's order: the order the filter lists them
@@ -58,7 +58,8 @@ class Derived:
 
 @dataclass(frozen=True)
 class Card:
-    """One link's evidence, as its card shows it."""
+    """One link's evidence, as its card shows it: plain text fields (the page escapes them), the heading
+    and the two ends as escaped Markdown."""
 
     link: str
     relation: str
@@ -69,6 +70,19 @@ class Card:
     to_when: str
     evidence: str
     source_ids: tuple[str, ...]
+
+    @property
+    def heading(self) -> str:
+        """The relation and its basis (Markdown, escaped)."""
+        return f"**{md_escape(self.relation.capitalize())}** ({md_escape(self.basis)})"
+
+    @property
+    def ends(self) -> str:
+        """The two moves the link joins, on two lines (Markdown, escaped)."""
+        return (
+            f"From **{md_escape(self.from_title)}** ({md_escape(self.from_when)})  \n"
+            f"to **{md_escape(self.to_title)}** ({md_escape(self.to_when)})"
+        )
 
 
 @dataclass(frozen=True)

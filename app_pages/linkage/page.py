@@ -4,7 +4,7 @@ from functools import partial
 
 import streamlit as st
 
-from app_pages.linkage import model, sequence
+from app_pages.linkage import model, sequence, text
 from chipsmag.text import md_escape
 from components import clicks, data, fixed, layout, share, sources, urlbind
 from components.data import per_view, require
@@ -22,11 +22,7 @@ def _follow_clicks(frame: Frame) -> None:
 def render(frame: Frame) -> None:
     ds, f = frame.ds, frame.filters
     st.title("Chips for magnets")
-    st.markdown(
-        "Each line runs from a move to the move that answered it; its arrowhead sits near the answer. Colour: the "
-        "kind of answer. Solid: a party or the cited reporting connects the two; dashed: the curators' inference. "
-        "Click an arrowhead to read the link's evidence."
-    )
+    st.markdown(text.INTRO)
     if not require(ds, "events", "links", "tariffs", "tariff_layers", "sources", "actors"):
         st.stop()
 
@@ -57,37 +53,20 @@ def render(frame: Frame) -> None:
         m.move_ids,
         m.move_labels,
         "Focus on a move",
-        help="Highlights what the move answered and what answered it, and dims the rest. Or click a move on the chart.",
+        help=text.FOCUS_HELP,
         what="moves",
     )
     if m.sequence is None:
         layout.empty_state("links in this period")
     else:
         if m.hidden_moves:
-            st.caption(
-                f"{len(m.moves):,} linked moves match: the chart draws the {sequence.MAX_MOVES} most recent. Pick a "
-                "year or narrow the filters to see the others."
-            )
+            st.caption(text.hidden_moves(len(m.moves)))
         share.chart(frame, m.sequence, "lk_chart", m.sequence_sources, on_select="rerun")
-        st.caption(
-            "Time runs down; one row per move: US moves on the left, China's on the right, tariffs and deals in the "
-            "middle. Arrows run from a move to its answer (colour: relation; dashed: inferred). Edge strips: each "
-            "side's headline additional tariff on all goods of the other, written where it changed. Click a move to "
-            "focus it: what it answered and what answered it stay, the rest dims."
-        )
+        st.caption(text.SEQUENCE_NOTE)
         sources.caption(ds, m.sequence_sources, "Each link's evidence: hover its line, or open its card below.")
     if m.tariffs is not None:
         share.chart(frame, m.tariffs, "lk_tariffs", m.tariff_sources)
-        sources.caption(
-            ds,
-            m.tariff_sources,
-            "Headline statutory rates, not trade-weighted averages. Thick lines: each side's additional rate on all "
-            "goods of the other, the sum of its general layers (IEEPA fentanyl and reciprocal, then the Section 122 "
-            "surcharge on all countries). Dashed: layers on named products (Section 301 magnets and graphite, Section "
-            "232 advanced chips), never summed. Crosses: threatened or announced rates that were never imposed. '?': "
-            "a scheduled end passed with no outcome in the data. Triangles: tariff moves, by event id (hover for the "
-            "title). Pre-2025 Section 301 duties are not shown.",
-        )
+        sources.caption(ds, m.tariff_sources, text.TARIFFS_NOTE)
     else:
         layout.empty_state("tariff steps")
 
@@ -99,11 +78,8 @@ def render(frame: Frame) -> None:
         urlbind.id_select(st, link_param, m.link_ids, labels, "Link card", help=help_link, what="links")
         if (card := m.card) is not None:
             with st.container(border=True, key="link_card"):
-                st.markdown(f"**{md_escape(card.relation.capitalize())}** ({md_escape(card.basis)})")
-                st.markdown(
-                    f"From **{md_escape(card.from_title)}** ({md_escape(card.from_when)})  \n"
-                    f"to **{md_escape(card.to_title)}** ({md_escape(card.to_when)})"
-                )
+                st.markdown(card.heading)
+                st.markdown(card.ends)
                 st.markdown(f"> {md_escape(card.evidence)}")
                 sources.card_caption(ds, card.source_ids)
         else:

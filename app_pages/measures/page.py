@@ -5,7 +5,7 @@ import datetime as dt
 
 import streamlit as st
 
-from app_pages.measures import charts, model
+from app_pages.measures import charts, model, text
 from components import clicks, layout, share, sources, urlbind
 from components.data import per_view, require
 from components.frame import Frame, bound
@@ -14,11 +14,7 @@ from components.frame import Frame, bound
 def render(frame: Frame) -> None:
     ds = frame.ds
     st.title("State of play")
-    st.markdown(
-        "What each side had in force on a date: export controls, licence rules, bans, lists and tariffs, with "
-        "suspensions and the date each was scheduled to end. Pick a date; every measure opens a card with its "
-        "states, events and sources."
-    )
+    st.markdown(text.INTRO)
     if not require(ds, "measures", "measure_states", "events", "sources", "actors", "tariffs", "tariff_layers"):
         st.stop()
 
@@ -36,8 +32,7 @@ def render(frame: Frame) -> None:
         min_value=first,
         max_value=last,
         format="YYYY-MM-DD",
-        help="Default: the coverage end, the last date the record is curated to. Any date from the first recorded "
-        "measure to today.",
+        help=text.DAY_HELP,
     )
     day = day if isinstance(day, dt.date) else default_day
     side = bound(
@@ -75,11 +70,7 @@ def render(frame: Frame) -> None:
         if clicked in set(m.ids):
             st.session_state[frame.param("measure").key] = chosen = clicked
         share.chart(frame, m.lives_chart(chosen), "ms_lives", list(m.state_sources), on_select="rerun")
-        st.caption(
-            "Bars: each state, coloured; dots: the event that changed it; the orange rule: the chosen date. Light "
-            "grey: a scheduled end passed with no later state recorded (after the coverage end, where the sources "
-            "are silent)."
-        )
+        st.caption(text.LIVES_NOTE)
         sources.caption(ds, list(m.state_sources))
 
     # 4. The card of one measure.
@@ -119,9 +110,5 @@ def render(frame: Frame) -> None:
     else:
         for code, spec in m.stacks:
             share.chart(frame, spec, f"ms_tariffs_{code}", list(m.tariff_sources))
-        st.caption(
-            "Headline statutory rates on all goods of the other side, not trade-weighted averages; layers on named "
-            "products (Section 301 magnets and graphite, Section 232 chips) are on the Chips for magnets page. "
-            "Drawn to the coverage end."
-        )
+        st.caption(text.TARIFFS_NOTE)
         sources.caption(ds, list(m.tariff_sources))

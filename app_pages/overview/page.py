@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app_pages.overview import model
+from app_pages.overview import model, text
 from app_pages.overview.model import Card
 from chipsmag import content
 from components import data, fixed, layout, share, sources
@@ -15,10 +15,7 @@ TABLES = ("sources", "revenue", "claims", "supply", "magnet_exports", "events", 
 def render(frame: Frame) -> None:
     ds = frame.ds
     st.title("Chips for magnets")
-    st.markdown(
-        "How US export controls on AI chips and China's controls on rare earths became bargaining chips "
-        "for each other, 2018 on. Every number below links to where it was read."
-    )
+    st.markdown(text.INTRO)
     if not require(ds, *TABLES, "tariff_layers", "deadlines"):
         st.stop()
     head = st.container()  # the headline figures, drawn once the chain's year is read below them
@@ -65,10 +62,7 @@ def render(frame: Frame) -> None:
 def _headlines(frame: Frame, m: model.OverviewModel) -> None:
     # 1. The latest sourced figures (fixed facts: the sidebar filters do not apply to them).
     st.subheader("Latest figures")
-    st.caption(
-        "The newest sourced figure of each kind, with its source; figures marked unverified never stand here. "
-        "Fixed reference figures: the sidebar filters do not change them."
-    )
+    st.caption(text.LATEST)
     for col, card in zip(st.columns(3), m.latest, strict=True):
         with col, st.container(border=True):
             _card(frame, card)
@@ -88,18 +82,13 @@ def _headlines(frame: Frame, m: model.OverviewModel) -> None:
     # 3. Scheduled dates, and what is known of them.
     if m.deadlines is not None:
         st.subheader("Scheduled dates")
-        st.caption(
-            "Suspensions and truces end on set dates. A date that has passed with no recorded outcome is shown as "
-            "exactly that: the data do not say whether it was extended, lapsed or replaced."
-        )
+        st.caption(text.DEADLINES)
         st.markdown(m.deadlines)
         sources.caption(frame.ds, list(m.deadline_sources))
 
 
 def _metric(card: Card) -> None:
-    arrow = {} if card.arrow else {"delta_arrow": "off"}
-    st.metric(card.label, card.value, card.delta, delta_color="off", help=card.help, **arrow)
-    share.headline(card.label, card.value, card.delta or "")
+    share.metric(card.label, card.value, card.delta, help=card.help, **({"delta_arrow": "auto"} if card.arrow else {}))
 
 
 def _card(frame: Frame, card: Card) -> None:

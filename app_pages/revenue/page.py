@@ -68,8 +68,7 @@ def _claims(frame: Frame, m: model.Claims) -> None:
         st.markdown("**AMD**")
         for col, card in zip(st.columns(len(m.amd_cards)), m.amd_cards, strict=True):
             with col, st.container(border=True):
-                st.metric(card.label, card.value, card.delta, delta_color="off", delta_arrow="off")
-                share.headline(card.label, card.value, card.delta or "")
+                share.metric(card.label, card.value, card.delta)
                 st.caption(card.caption)
                 if card.strength:
                     st.caption(f"Source strength: {card.strength}", help=grading.HELP)
@@ -87,16 +86,11 @@ def _scenario(frame: Frame) -> None:
     st.caption(text.SCENARIO_INTRO)
     if frame.filters.asof is not None:
         later = data.scenario_unknown(frame.filters.asof)
-        labels = [i.label for i in scenario.INPUTS if i.name in later]
-        day = frame.filters.asof.isoformat()
-        if labels:
-            st.warning(
-                f"As known on {day}: these defaults rest on facts published later, so a reader then could not have "
-                f"chosen them: {md_escape(', '.join(labels))}. The presets are the same as today.",
-                icon=":material/history:",
-            )
+        unknown, note = text.asof_note(frame.filters.asof, [i.label for i in scenario.INPUTS if i.name in later])
+        if unknown:
+            st.warning(note, icon=":material/history:")
         else:
-            st.caption(f"As known on {day}: every default below rests on facts published by then.")
+            st.caption(note)
     presets, first = list(scenario.PRESETS), scenario.DEFAULT_PRESET
     chosen = {"index": presets.index(first), "on_change": _apply_preset}
     preset = bound(st.selectbox, frame.param("preset"), presets, url_default=first, label="Preset", **chosen)
@@ -124,8 +118,7 @@ def _scenario(frame: Frame) -> None:
     if m.changed:
         st.caption(m.changed)
     for col, (label, value) in zip(st.columns(4), m.headline, strict=True):
-        col.metric(label, value)
-        share.headline(label, value)
+        share.metric(label, value, where=col)
     share.chart(frame, m.range_chart, "rv_scenario", m.band_sources)
     if m.band_problem and frame.filters.strong:  # band claims left the view with the secondary-only facts
         st.info(grading.HIDDEN_NOTE)

@@ -1,7 +1,10 @@
 """The revenue page's fixed texts: notes under its charts, its section help and the scenario's formula
 (its constants read from chipsmag.scenario)."""
 
+import datetime as dt
+
 from chipsmag.scenario import DISCOURAGED_FROM, LICENCE_RULE_DAY, UNRESTRICTED_FRACTION
+from chipsmag.text import md_escape
 
 SECTIONS_HELP = (
     "History: revenue by year and quarter. Claims: who said what about losses and markets. "
@@ -66,3 +69,15 @@ FORMULA = (
 QUARTER_EVENTS = (
     "Triangles: chip export-control events in these quarters, by id, on the day they fell (hover for the title)."
 )
+
+
+def asof_note(asof: dt.date, later: list[str]) -> tuple[bool, str]:
+    """(whether some scenario defaults rest on facts published after ``asof``, the note that says so
+    in Markdown); ``later`` names those defaults' inputs."""
+    day = asof.isoformat()
+    if later:
+        return True, (
+            f"As known on {day}: these defaults rest on facts published later, so a reader then could not have "
+            f"chosen them: {md_escape(', '.join(later))}. The presets are the same as today."
+        )
+    return False, f"As known on {day}: every default below rests on facts published by then."

@@ -171,6 +171,13 @@ def change_rows(found: changes.Changes) -> pd.DataFrame:
     return pd.DataFrame(out, columns=["table", "change", "row", "column", "old", "new"])
 
 
+def change_line(rows: pd.DataFrame, previous: str, chosen: str) -> str:
+    """How many rows ``change_rows`` found added and removed and how many values changed."""
+    counts = rows["change"].value_counts()
+    added, removed, changed = (int(counts.get(k, 0)) for k in ("added", "removed", "changed"))
+    return f"From {previous} to {chosen}: {added:,} rows added, {removed:,} removed, {changed:,} values changed."
+
+
 def releases_table(found: list[releases.Release], current: str) -> pd.DataFrame:
     """The releases, newest first, the one these pages show marked."""
     return pd.DataFrame(

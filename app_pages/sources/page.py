@@ -3,7 +3,7 @@
 
 import streamlit as st
 
-from app_pages.sources import model
+from app_pages.sources import model, text
 from components import data, layout
 from components.data import data_dir, dated_events, per_version
 from components.frame import Frame, bound
@@ -38,17 +38,10 @@ def render(frame: Frame) -> None:
 
     # 2b. How strongly each fact is sourced.
     st.subheader("Source strength")
-    st.caption(
-        "Each fact row graded by its best source: official (a filing, a government text or official statistics), "
-        "wire or outlet (a wire story or an outlet's own reporting), secondary only (analysis, aggregators, "
-        "mirrors: a copy of a wire story on another site counts as secondary). 'official or 2+': rows with an "
-        "official source or two independent publishers (Global Trade Alert's rule). Computed from the sources "
-        "table's kind and original publisher."
-    )
+    st.caption(text.STRENGTH_NOTE)
     st.dataframe(m.strength, hide_index=True, key="strength_table")
     if len(m.to_upgrade):
-        label = f"{len(m.to_upgrade):,} rows backed by secondary sources only: a curator's list to upgrade"
-        with st.expander(label, icon=":material/upgrade:"):
+        with st.expander(text.upgrade_label(len(m.to_upgrade)), icon=":material/upgrade:"):
             st.dataframe(layout.table_rows(m.to_upgrade, "rows"), hide_index=True, key="upgrade_table")
             layout.download(m.to_upgrade, "secondary_only_rows", "Download the whole list (CSV)", "dl_upgrade")
 
@@ -75,16 +68,9 @@ def render(frame: Frame) -> None:
 
     st.markdown("**Stable data URLs**")
     if m.stable_urls is None:
-        st.caption(
-            "This server reads its data from another folder (CHIPSMAG_DATA_DIR): the stable URLs serve "
-            "the bundled data, not what these pages show, so they are not listed."
-        )
+        st.caption(text.NO_STABLE_URLS)
     else:
-        st.caption(
-            "Each file exactly as it is in the project's data/ folder, at a URL that stays the same from "
-            "release to release: fetch it from a script, a spreadsheet or a notebook. The data version above "
-            "tells which release it is."
-        )
+        st.caption(text.STABLE_URLS)
         url = st.column_config.LinkColumn("url", help="Stable URL of the file")
         st.dataframe(m.stable_urls, hide_index=True, key="stable_urls", column_config={"url": url})
         st.caption(f"Every event, newest first, as an Atom feed for a feed reader: {base_url()}/app/static/feed.atom")
@@ -104,12 +90,9 @@ def _what_changed(frame: Frame) -> None:
     st.subheader("What changed")
     found = data.release_list()
     if not found:
-        st.caption("No releases are recorded beside this data (releases.csv).")
+        st.caption(text.NO_RELEASES)
         return
-    st.caption(
-        "Each release of the data, newest first: its version (a content hash of the tables), date, summary and how "
-        "far its record reached. Shared links name the version they were made on."
-    )
+    st.caption(text.RELEASES)
     st.dataframe(model.releases_table(found, frame.ds.version), hide_index=True, key="releases_table")
     versions = [r.version for r in found[:-1]]  # the oldest has no earlier release to compare with
     if not versions or not st.toggle("List the rows each release changed", key="show_changes"):
@@ -119,13 +102,8 @@ def _what_changed(frame: Frame) -> None:
     previous = found[[r.version for r in found].index(chosen) + 1].version
     diff = data.release_changes(chosen, previous, frame.ds.version)
     if diff is None:
-        st.caption(
-            f"The data of release {previous} cannot be read here (no repository history), so the rows that "
-            "changed are not listed."
-        )
+        st.caption(text.no_history(previous))
         return
     rows = model.change_rows(diff)
-    added, removed = (rows["change"] == "added").sum(), (rows["change"] == "removed").sum()
-    changed = (rows["change"] == "changed").sum()
-    st.caption(f"From {previous} to {chosen}: {added:,} rows added, {removed:,} removed, {changed:,} values changed.")
+    st.caption(model.change_line(rows, previous, chosen))
     st.dataframe(rows, hide_index=True, key="changes_table")

@@ -13,7 +13,7 @@ from app_pages.timeline import charts
 from chipsmag import metrics
 from chipsmag.filters import CATEGORY_LABELS, Filters, apply_to_events
 from chipsmag.loading import Dataset
-from chipsmag.text import format_event_date
+from chipsmag.text import format_event_date, md_escape
 from chipsmag.urlstate import Param
 
 Window = tuple[pd.Timestamp, pd.Timestamp]
@@ -106,7 +106,8 @@ def table_page(ordered: pd.DataFrame, page: int, actor_names: dict[str, str], ur
 
 @dataclass(frozen=True)
 class Card:
-    """The chosen event as its card reads (plain text: the page escapes it)."""
+    """The chosen event as its card reads: plain text fields (the page escapes them), and the meta line
+    and link lines as escaped Markdown."""
 
     id: str
     title: str
@@ -118,6 +119,20 @@ class Card:
     actors: str
     source_ids: list[str]
     links: list[tuple[str, str, str, str, str]]  # (answered by / answers, other event, its title, relation, basis)
+
+    @property
+    def meta_line(self) -> str:
+        """When, which category and lever (Markdown, escaped)."""
+        badge = " · context only" if self.context_only else ""
+        return f"{md_escape(self.when)} · {md_escape(self.category)} · lever: {md_escape(self.lever)}{badge}"
+
+    @property
+    def link_lines(self) -> list[str]:
+        """One Markdown list item per link to or from the event (escaped)."""
+        return [
+            f"- {arrow} **{md_escape(other)}** {md_escape(title)} ({md_escape(relation)}, {md_escape(basis)})"
+            for arrow, other, title, relation, basis in self.links
+        ]
 
 
 def card(ds: Dataset, actor_names: dict[str, str], event_id: str) -> Card:

@@ -129,14 +129,11 @@ def _table(frame: Frame, table: model.TablePage) -> None:
 def _card(frame: Frame, card: model.Card) -> None:
     with st.container(border=True, key="event_card"):
         st.markdown(f"### {md_escape(card.title)}")
-        badge = " · context only" if card.context_only else ""
-        st.caption(f"{md_escape(card.when)} · {md_escape(card.category)} · lever: {md_escape(card.lever)}{badge}")
+        st.caption(card.meta_line)
         st.markdown(md_escape(card.description))
         st.markdown("**Actors:** " + md_escape(card.actors))
         sources.card_caption(frame.ds, card.source_ids)
         if not card.links:
             st.caption("No links recorded to or from this event.")
-        for arrow, other, title, relation, basis in card.links:
-            st.markdown(
-                f"- {arrow} **{md_escape(other)}** {md_escape(title)} ({md_escape(relation)}, {md_escape(basis)})"
-            )
+        for line in card.link_lines:
+            st.markdown(line)
