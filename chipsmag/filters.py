@@ -108,8 +108,8 @@ def apply_to_claims(claims: pd.DataFrame, f: Filters) -> pd.DataFrame:
     return out
 
 
-def describe(f: Filters, actor_names: dict[str, str]) -> str:
-    """'filtered: 2025-01-01 to 2025-06-30 · actors: Nvidia · lever: magnets', or '' when none."""
+def filter_parts(f: Filters, actor_names: dict[str, str]) -> list[str]:
+    """Each filter that narrows the record, in words: ['2025-01-01 to 2025-06-30', 'lever: magnets']."""
     parts = []
     if f.bounds is None or (f.start, f.end) != f.bounds:
         parts.append(f"{f.start.isoformat()} to {f.end.isoformat()}")
@@ -123,7 +123,19 @@ def describe(f: Filters, actor_names: dict[str, str]) -> str:
         parts.append("only facts with an official or wire source")
     if f.asof is not None:
         parts.append(f"as known on {f.asof.isoformat()}")
+    return parts
+
+
+def describe(f: Filters, actor_names: dict[str, str]) -> str:
+    """'filtered: 2025-01-01 to 2025-06-30 · actors: Nvidia · lever: magnets', or '' when none."""
+    parts = filter_parts(f, actor_names)
     return "filtered: " + " · ".join(parts) if parts else ""
+
+
+def brief_lines(f: Filters, actor_names: dict[str, str]) -> tuple[str, ...]:
+    """The filters as a PDF brief lists them, one a line: ('Filters: lever: magnets', ...), or
+    ('Filters: none',)."""
+    return tuple(f"Filters: {p}" for p in filter_parts(f, actor_names)) or ("Filters: none",)
 
 
 def fallback_bounds(searched_to: dt.date | None) -> tuple[dt.date, dt.date]:

@@ -21,7 +21,7 @@ from streamlit import dataframe_util
 
 from chipsmag import brief, citation, export
 from chipsmag.coverage import coverage_line
-from chipsmag.filters import apply_to_events, describe
+from chipsmag.filters import apply_to_events, brief_lines, describe
 from chipsmag.memo import Memo
 from chipsmag.text import format_event_date
 from chipsmag.urlstate import EMBED_PARAM
@@ -294,12 +294,11 @@ def brief_of(frame: Frame, page_title: str, link: str) -> brief.Brief:
     """The brief's content: this run's charts and headline figures, the events the filters select
     with their sources, and the record's reach."""
     collected = COLLECTED.get() or Collected()
-    words = describe(frame.filters, frame.actor_names).removeprefix("filtered: ")
     return brief.Brief(
         page_title=page_title,
         link=link,
         generated=frame.today,
-        filters=tuple(f"Filters: {w}" for w in words.split(" · ")) if words else ("Filters: none",),
+        filters=brief_lines(frame.filters, frame.actor_names),
         headlines=tuple(brief.Headline(*h) for h in collected.headlines),
         charts=tuple(
             brief.BriefChart(title_of(spec) or key, spec, source_line(frame, ids))

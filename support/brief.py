@@ -14,7 +14,7 @@ from app_pages import BY_KEY
 from app_pages.timeline import charts, model
 from chipsmag import brief
 from chipsmag.coverage import coverage_line
-from chipsmag.filters import CATEGORY_LABELS, Filters, date_bounds
+from chipsmag.filters import Filters, brief_lines, date_bounds
 from chipsmag.loading import Dataset
 from chipsmag.text import format_event_date
 from chipsmag.urlstate import encode_query, share_url
@@ -22,15 +22,6 @@ from components import data
 from components.filters import shared_params, url_values
 
 BASE_URL = "http://localhost:8501"
-
-
-def _filters_in_words(f: Filters, actor_names: dict[str, str]) -> tuple[str, ...]:
-    return (
-        f"Dates: {f.start.isoformat()} to {f.end.isoformat()}",
-        "Actors: " + (", ".join(actor_names.get(a, a) for a in f.actors) or "all"),
-        "Lever: " + (", ".join(f.levers) or "all"),
-        "Category: " + (", ".join(CATEGORY_LABELS.get(c, c) for c in f.categories) or "all"),
-    )
 
 
 def _link(f: Filters, actor_names: dict[str, str]) -> str:
@@ -93,7 +84,7 @@ def timeline_brief(ds: Dataset, filters: Filters | None = None, today: dt.date |
         page_title="Timeline",
         link=_link(f, actor_names),
         generated=today,
-        filters=_filters_in_words(f, actor_names),
+        filters=brief_lines(f, actor_names),  # as the app's brief words them
         headlines=headlines,
         charts=chart_list,
         events=events,

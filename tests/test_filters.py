@@ -11,6 +11,7 @@ from chipsmag.filters import (
     Filters,
     apply_to_events,
     apply_to_links,
+    brief_lines,
     date_bounds,
     describe,
     event_plot_date,
@@ -53,3 +54,17 @@ def test_describe_says_what_is_filtered(all_dates):
     f = Filters(dt.date(2025, 1, 1), all_dates[1], actors=("nvidia",), levers=("magnets",), bounds=all_dates)
     assert describe(f, {"nvidia": "Nvidia"}) == "filtered: 2025-01-01 to 2025-12-08 · actors: Nvidia · lever: magnets"
     assert describe(Filters(*all_dates, bounds=all_dates), {}) == ""
+
+
+def test_a_brief_lists_each_filter_on_its_own_line_as_the_page_describes_it(all_dates):
+    names = {"nvidia": "Nvidia · US"}  # a name holding the separator stays on its one line
+    f = Filters(*all_dates, actors=("nvidia",), strong=True, asof=dt.date(2025, 6, 1), bounds=all_dates)
+    assert brief_lines(f, names) == (
+        "Filters: actors: Nvidia · US",
+        "Filters: only facts with an official or wire source",
+        "Filters: as known on 2025-06-01",
+    )
+    assert describe(f, names) == "filtered: " + " · ".join(
+        line.removeprefix("Filters: ") for line in brief_lines(f, names)
+    )
+    assert brief_lines(Filters(*all_dates, bounds=all_dates), {}) == ("Filters: none",)
