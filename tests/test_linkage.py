@@ -334,3 +334,18 @@ def test_a_links_table_flag_the_dashboard_cannot_read_is_named_as_text(on_record
     at = open_page("linkage", link_rows="<b>yes</b>")
     assert not at.exception and not at.dataframe
     assert "Table of these links: '<b>yes</b>' is not true or false; it was left off." in texts(at)
+
+
+def test_a_click_on_a_move_focuses_it_and_a_click_on_an_arrowhead_opens_its_link(on_record):
+    at = open_page("linkage", period="all")
+    moves = [label.split(" · ")[0] for label in at.selectbox(key="focus").options if " · " in label]
+    move, link = moves[0], vega_values(at, 0)[0]["link"]  # a move of the select box, an arrow of the chart
+    at.session_state["lk_chart"] = {"selection": {sequence.PICK: [{"id": move}]}}
+    at.run()
+    assert at.selectbox(key="focus").value == move and at.query_params["focus"] == move
+    at.session_state["lk_chart"] = {"selection": {sequence.PICK: [{"id": move}], sequence.LINK_PICK: [{"link": link}]}}
+    at.run()
+    assert at.selectbox(key="link").value == link and at.selectbox(key="focus").value == move
+    at.session_state["lk_chart"] = {"selection": {sequence.PICK: [{"id": "not-a-move"}]}}
+    at.run()  # a point the page does not know changes nothing
+    assert not at.exception and at.selectbox(key="focus").value == move

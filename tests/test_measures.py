@@ -234,3 +234,15 @@ def test_the_side_picker_covers_every_side_the_descriptor_allows():
     from chipsmag import vocab
 
     assert sorted(page_model.SIDES.values()) == sorted(vocab.values("measures", "side"))
+
+
+def test_a_click_on_a_measures_bar_opens_its_card(on_record):
+    from support.apptest import open_page, texts
+
+    at = open_page("measures")
+    labels = [label.split(" · ", 1) for label in at.selectbox(key="measure").options if " · " in label]
+    picked, title = labels[-1]  # "M01 · Ban on gallium/germanium/antimony exports to the US"
+    at.session_state["ms_lives"] = {"selection": {measures_charts.LIVES_PICK: [{"measure": picked}]}}
+    at.run()
+    assert at.selectbox(key="measure").value == picked and at.query_params["measure"] == picked
+    assert f"### {title}" in texts(at)  # its card

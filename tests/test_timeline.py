@@ -414,3 +414,29 @@ def test_each_click_is_acted_on_once_and_a_table_click_is_not_undone_by_an_earli
     _pick_row(at, 1)
     at.run()
     assert at.selectbox(key="event").value == on_row
+
+
+def test_a_chart_click_cleared_and_made_again_opens_the_event_again(on_record):
+    at = open_page("timeline")
+    events = [label.split(" · ")[0] for label in at.selectbox(key="event").options if " · " in label]
+    first, other = events[:2]  # from "E01 · 6 Jul 2018 · title"; the first option is "none selected"
+    _pick_on_chart(at, first)
+    at.run()
+    at.selectbox(key="event").set_value(other).run()
+    assert at.selectbox(key="event").value == other  # the chart's selection, unchanged, is not a new click
+    at.session_state["tl_chart"] = {"selection": {charts.TIMELINE_PICK: []}}
+    at.run()
+    _pick_on_chart(at, first)
+    at.run()
+    assert at.selectbox(key="event").value == first
+
+
+def test_a_drag_across_the_strip_zooms_once_and_the_link_keeps_the_window(on_record):
+    at = open_page("timeline")
+    at.session_state["tl_overview"] = {"selection": {charts.BRUSH: {"day": ["2025-04-01", "2025-06-30"]}}}
+    at.run()
+    assert at.query_params["zoom"] == ["2025-04-01", "2025-06-30"]
+    at.button(key="tl_unzoom").click().run()
+    assert "zoom" not in at.query_params  # the brush's selection, unchanged, does not zoom again
+    at.run()
+    assert "zoom" not in at.query_params

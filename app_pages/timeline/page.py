@@ -12,10 +12,11 @@ LANES_HELP = "lever: chips, both, magnets. side: the first actor's side (US or C
 
 
 def _clicked() -> dict:
-    """A click since the last run on the chart (an event id) or the table (a row index)."""
-    points, rows = clicks.new_pick("tl_chart", charts.TIMELINE_PICK), clicks.new_pick("tl_table", "rows")
-    if points:
+    """A click since the last run on the chart (an event id) or else the table (a row index; read on
+    the next run when both changed at once)."""
+    if points := clicks.new_pick("tl_chart", charts.TIMELINE_PICK):
         return {"picked_id": clicks.field(points, "id")}
+    rows = clicks.new_pick("tl_table", "rows")
     return {"picked_row": rows[0]} if rows else {}
 
 
