@@ -109,7 +109,8 @@ def apply_to_claims(claims: pd.DataFrame, f: Filters) -> pd.DataFrame:
 
 
 def filter_parts(f: Filters, actor_names: dict[str, str]) -> list[str]:
-    """Each filter that narrows the record, in words: ['2025-01-01 to 2025-06-30', 'lever: magnets']."""
+    """Each filter that narrows the record, in words: ['2025-01-01 to 2025-06-30', 'lever: magnets'];
+    the page's 'filtered:' line joins them, a PDF brief lists them one a line."""
     parts = []
     if f.bounds is None or (f.start, f.end) != f.bounds:
         parts.append(f"{f.start.isoformat()} to {f.end.isoformat()}")
@@ -130,12 +131,6 @@ def describe(f: Filters, actor_names: dict[str, str]) -> str:
     """'filtered: 2025-01-01 to 2025-06-30 · actors: Nvidia · lever: magnets', or '' when none."""
     parts = filter_parts(f, actor_names)
     return "filtered: " + " · ".join(parts) if parts else ""
-
-
-def brief_lines(f: Filters, actor_names: dict[str, str]) -> tuple[str, ...]:
-    """The filters as a PDF brief lists them, one a line: ('Filters: lever: magnets', ...), or
-    ('Filters: none',)."""
-    return tuple(f"Filters: {p}" for p in filter_parts(f, actor_names)) or ("Filters: none",)
 
 
 def fallback_bounds(searched_to: dt.date | None) -> tuple[dt.date, dt.date]:

@@ -21,7 +21,7 @@ from streamlit import dataframe_util
 
 from chipsmag import brief, citation, export
 from chipsmag.coverage import coverage_line
-from chipsmag.filters import apply_to_events, brief_lines, describe
+from chipsmag.filters import apply_to_events, describe, filter_parts
 from chipsmag.memo import Memo
 from chipsmag.text import format_event_date
 from chipsmag.urlstate import EMBED_PARAM
@@ -298,7 +298,7 @@ def brief_of(frame: Frame, page_title: str, link: str) -> brief.Brief:
         page_title=page_title,
         link=link,
         generated=frame.today,
-        filters=brief_lines(frame.filters, frame.actor_names),
+        filters=tuple(filter_parts(frame.filters, frame.actor_names)),
         headlines=tuple(brief.Headline(*h) for h in collected.headlines),
         charts=tuple(
             brief.BriefChart(title_of(spec) or key, spec, source_line(frame, ids))

@@ -14,7 +14,7 @@ from app_pages import BY_KEY
 from app_pages.timeline import charts, model
 from chipsmag import brief
 from chipsmag.coverage import coverage_line
-from chipsmag.filters import Filters, brief_lines, date_bounds
+from chipsmag.filters import Filters, date_bounds, filter_parts
 from chipsmag.loading import Dataset
 from chipsmag.text import format_event_date
 from chipsmag.urlstate import encode_query, share_url
@@ -84,7 +84,7 @@ def timeline_brief(ds: Dataset, filters: Filters | None = None, today: dt.date |
         page_title="Timeline",
         link=_link(f, actor_names),
         generated=today,
-        filters=brief_lines(f, actor_names),  # as the app's brief words them
+        filters=tuple(filter_parts(f, actor_names)),  # as the app's brief words them
         headlines=headlines,
         charts=chart_list,
         events=events,

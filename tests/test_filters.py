@@ -11,10 +11,10 @@ from chipsmag.filters import (
     Filters,
     apply_to_events,
     apply_to_links,
-    brief_lines,
     date_bounds,
     describe,
     event_plot_date,
+    filter_parts,
 )
 
 
@@ -57,14 +57,9 @@ def test_describe_says_what_is_filtered(all_dates):
 
 
 def test_a_brief_lists_each_filter_on_its_own_line_as_the_page_describes_it(all_dates):
-    names = {"nvidia": "Nvidia · US"}  # a name holding the separator stays on its one line
+    names = {"nvidia": "Nvidia · US"}  # a name holding the separator stays in its one part
     f = Filters(*all_dates, actors=("nvidia",), strong=True, asof=dt.date(2025, 6, 1), bounds=all_dates)
-    assert brief_lines(f, names) == (
-        "Filters: actors: Nvidia · US",
-        "Filters: only facts with an official or wire source",
-        "Filters: as known on 2025-06-01",
-    )
-    assert describe(f, names) == "filtered: " + " · ".join(
-        line.removeprefix("Filters: ") for line in brief_lines(f, names)
-    )
-    assert brief_lines(Filters(*all_dates, bounds=all_dates), {}) == ("Filters: none",)
+    parts = filter_parts(f, names)
+    assert parts == ["actors: Nvidia · US", "only facts with an official or wire source", "as known on 2025-06-01"]
+    assert describe(f, names) == "filtered: " + " · ".join(parts)
+    assert filter_parts(Filters(*all_dates, bounds=all_dates), {}) == []
