@@ -21,7 +21,7 @@ from streamlit import dataframe_util
 
 from chipsmag import brief, citation, export
 from chipsmag.coverage import coverage_line
-from chipsmag.filters import apply_to_events, describe, filter_parts
+from chipsmag.filters import apply_to_events, filter_parts
 from chipsmag.memo import Memo
 from chipsmag.text import format_event_date
 from chipsmag.urlstate import EMBED_PARAM
@@ -112,7 +112,7 @@ def source_line(frame: Frame, source_ids: Sequence[str]) -> str:
 
 
 def stamp(frame: Frame, spec: dict, source_ids: Sequence[str], link: str) -> export.Stamp:
-    words = describe(frame.filters, frame.actor_names).removeprefix("filtered: ")
+    words = " · ".join(filter_parts(frame.filters, frame.actor_names))
     return export.Stamp(
         title=title_of(spec) or "Chips for magnets",
         source=source_line(frame, source_ids),

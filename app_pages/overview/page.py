@@ -88,7 +88,7 @@ def _headlines(frame: Frame, m: model.OverviewModel) -> None:
 
 
 def _metric(card: Card) -> None:
-    share.metric(card.label, card.value, card.delta, help=card.help, **({"delta_arrow": "auto"} if card.arrow else {}))
+    share.metric(card.label, card.value, card.delta, help=card.help, delta_arrow="auto" if card.arrow else "off")
 
 
 def _card(frame: Frame, card: Card) -> None:

@@ -86,8 +86,9 @@ def _scenario(frame: Frame) -> None:
     st.caption(text.SCENARIO_INTRO)
     if frame.filters.asof is not None:
         later = data.scenario_unknown(frame.filters.asof)
-        unknown, note = text.asof_note(frame.filters.asof, [i.label for i in scenario.INPUTS if i.name in later])
-        if unknown:
+        labels = [i.label for i in scenario.INPUTS if i.name in later]
+        note = text.asof_note(frame.filters.asof, labels)
+        if labels:
             st.warning(note, icon=":material/history:")
         else:
             st.caption(note)

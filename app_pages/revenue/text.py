@@ -71,13 +71,13 @@ QUARTER_EVENTS = (
 )
 
 
-def asof_note(asof: dt.date, later: list[str]) -> tuple[bool, str]:
-    """(whether some scenario defaults rest on facts published after ``asof``, the note that says so
-    in Markdown); ``later`` names those defaults' inputs."""
+def asof_note(asof: dt.date, later: list[str]) -> str:
+    """The note on the scenario's defaults as known on ``asof`` (Markdown); ``later`` names the inputs
+    whose defaults rest on facts published after it."""
     day = asof.isoformat()
     if later:
-        return True, (
+        return (
             f"As known on {day}: these defaults rest on facts published later, so a reader then could not have "
             f"chosen them: {md_escape(', '.join(later))}. The presets are the same as today."
         )
-    return False, f"As known on {day}: every default below rests on facts published by then."
+    return f"As known on {day}: every default below rests on facts published by then."
