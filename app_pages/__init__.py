@@ -1,8 +1,10 @@
 """The page registry: the one list of pages that the app, the tests and the benchmark all read.
 
 A page is a folder: ``page.py`` (Streamlit only: its widgets and ``st.*`` calls, a ``render(frame)``
-function), ``model.py`` (pure: what the page shows, from the data and the filters) and ``charts.py``
-(pure: that page's Vega-Lite specs); where a page has many fixed texts, ``text.py`` (pure) holds them.
+function, about 100 lines), ``model.py`` (pure: what the page shows, from the data and the filters) and
+``charts.py`` (pure: that page's Vega-Lite specs); where a page has many fixed texts, ``text.py`` (pure)
+holds them; where ``page.py`` would grow past about 100 lines, ``sections.py`` (Streamlit) draws some of
+its sections for it.
 This module imports no Streamlit.
 """
 

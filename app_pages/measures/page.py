@@ -5,7 +5,7 @@ import datetime as dt
 
 import streamlit as st
 
-from app_pages.measures import charts, model, text
+from app_pages.measures import charts, model, sections, text
 from components import clicks, layout, share, sources, urlbind
 from components.data import per_view, require
 from components.frame import Frame, bound
@@ -95,20 +95,6 @@ def render(frame: Frame) -> None:
     else:
         st.caption("Pick a measure above, or click its bar on the chart.")
 
-    # 5. Scheduled ends, counted from today.
-    st.subheader("Scheduled ends")
-    if m.ends is None:
-        st.caption("No scheduled end among these measures.")
-    else:
-        st.caption(m.ends_caption)
-        st.markdown(m.ends)
-
-    # 6. Tariff layers stacked by authority.
-    st.subheader("Tariffs by legal authority")
-    if not m.stacks:
-        layout.empty_state("tariff layers")
-    else:
-        for code, spec in m.stacks:
-            share.chart(frame, spec, f"ms_tariffs_{code}", list(m.tariff_sources))
-        st.caption(text.TARIFFS_NOTE)
-        sources.caption(ds, list(m.tariff_sources))
+    # 5. Scheduled ends, counted from today; 6. tariff layers stacked by authority.
+    sections.draw_ends(m)
+    sections.draw_tariffs(frame, m)

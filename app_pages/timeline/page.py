@@ -2,8 +2,7 @@
 
 import streamlit as st
 
-from app_pages.timeline import charts, model
-from chipsmag.text import md_escape
+from app_pages.timeline import charts, model, sections
 from components import clicks, layout, share, sources, urlbind
 from components.data import dated_events, per_version, per_view, require
 from components.frame import Frame, Param, bound
@@ -79,7 +78,7 @@ def render(frame: Frame) -> None:
     left, right = st.columns([3, 2])
     with left:
         st.markdown(f"**{len(m.events):,} of {len(ds.tables['events']):,} events**")
-        _table(frame, m.table)
+        sections.draw_table(frame, m.table)
         layout.download(m.events, "events_filtered", "Download these events (CSV)", "tl_dl")
     with right:
         labels = _labels(ds)
@@ -93,48 +92,6 @@ def render(frame: Frame) -> None:
             what="events",
         )
         if chosen:
-            _card(frame, model.card(ds, frame.actor_names, chosen))
+            sections.draw_card(frame, model.card(ds, frame.actor_names, chosen))
         else:
             st.caption("Select an event on the chart, in the table or in the box above.")
-
-
-def _table(frame: Frame, table: model.TablePage) -> None:
-    """The events as a table, drawn when opened (kept in the link): a grid slows filter changes."""
-    box = layout.on_request(frame.param("rows"))
-    if box is None:
-        return
-    with box:
-        if table.pages > 1:  # every event is in the table, a page at a time (the download has them all)
-            st.session_state["tl_page"] = table.page  # fewer pages than before: the last one
-            st.number_input(
-                "Table page",
-                min_value=1,
-                max_value=table.pages,
-                step=1,
-                key="tl_page",
-                width=160,
-                help=f"The table shows {model.TABLE_ROWS} events a page, in date order: {table.pages} pages.",
-            )
-            st.caption(f"{table.rows_line} events; the download below has them all.")
-        st.dataframe(
-            table.frame,
-            key="tl_table",
-            on_select="rerun",
-            selection_mode="single-row",
-            hide_index=True,
-            column_config={"source": st.column_config.LinkColumn("source", display_text="open")},
-            height=380,
-        )
-
-
-def _card(frame: Frame, card: model.Card) -> None:
-    with st.container(border=True, key="event_card"):
-        st.markdown(f"### {md_escape(card.title)}")
-        st.caption(card.meta_line)
-        st.markdown(md_escape(card.description))
-        st.markdown("**Actors:** " + md_escape(card.actors))
-        sources.card_caption(frame.ds, card.source_ids)
-        if not card.links:
-            st.caption("No links recorded to or from this event.")
-        for line in card.link_lines:
-            st.markdown(line)
