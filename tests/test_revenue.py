@@ -256,13 +256,28 @@ def test_the_range_chart_draws_the_model_s_paths_and_the_actuals(record, scenari
     rng = scenario.scenario_range(a)
     spec = scenario_view.range_chart
     assert [(r["low"], r["high"]) for r in spec["data"]["values"]] == list(zip(rng["low"], rng["high"], strict=True))
-    paths = spec["layer"][1]["data"]["values"]
-    drawn = {name: [r["usd_b"] for r in paths if r["series"] == name] for name in scenario_charts.RANGE_SERIES}
-    assert drawn["Expected net revenue (base)"] == rng["base"].tolist()
-    assert drawn["Serviceable demand (no controls)"] == rng["serviceable"].tolist()
-    actuals = spec["layer"][2]["data"]["values"]
+    lines = [layer for layer in spec["layer"] if layer["mark"]["type"] == "line"]
+    drawn = {}  # each path's series: the rows its layer's filter keeps, and its line
+    for layer in lines:
+        (keep,) = layer["transform"]
+        name = keep["filter"]["equal"]
+        rows = [r["usd_b"] for r in layer["data"]["values"] if r["series"] == name]
+        drawn[name] = (rows, layer["mark"]["strokeWidth"], layer["mark"]["strokeDash"])
+    assert set(drawn) == set(list(scenario_charts.RANGE_SERIES)[1:3])  # one layer a path
+    assert drawn["Expected net revenue (base)"] == (rng["base"].tolist(), 3, [1, 0])  # thick, solid
+    assert drawn["Serviceable demand (no controls)"] == (rng["serviceable"].tolist(), 1.5, [6, 4])  # thin, dashed
+    (actual_layer,) = [layer for layer in spec["layer"] if layer["mark"].get("shape") == "diamond"]
+    actuals = actual_layer["data"]["values"]
     assert [r["usd_b"] for r in actuals][:3] == [4.6, 0.0, 0.05] and actuals[3]["usd_b"] is None
     assert spec["layer"][0]["encoding"]["y"]["title"] == "USD billions per quarter"
+
+
+def test_the_range_chart_s_colour_legend_has_no_line_style_by_field(scenario_view):
+    # A stroke width or dash encoded by field, beside the colour legend, puts the legend's symbols
+    # over the first letters of its labels as Streamlit draws them (seen in Chromium, 2026-12-01):
+    # each path's line style is its layer's own.
+    for layer in scenario_view.range_chart["layer"]:
+        assert not {"strokeWidth", "strokeDash"} & set(layer["encoding"]), layer["mark"]
 
 
 def test_the_tornado_puts_the_biggest_swing_on_top_and_labels_both_ends(scenario_view):

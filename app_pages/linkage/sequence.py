@@ -14,7 +14,7 @@ import pandas as pd
 from app_pages.linkage.sequence_layout import FONT, HEADERS, focus_set, label_rows, layout, link_rows, strips
 from chipsmag.chartbase import EVENT_TOOLTIP, RELATION_COLORS, as_records, category_color
 
-LEGEND_ROOM = 270  # px: the title and the legends (answer, category) under the rows
+LEGEND_ROOM = 300  # px: the title and the legends (answer, category) under the rows, as Streamlit draws them
 MAX_MOVES = 120  # rows drawn at most (a year holds about 40 linked moves)
 PICK = "seq_pick"  # the click selection of a move, by event id
 LINK_PICK = "link_pick"  # the click selection of an arrowhead, by link id
@@ -83,7 +83,7 @@ def sequence_chart(
         layers += [
             {
                 "data": {"values": strip_rows},
-                "mark": {"type": "rect"},
+                "mark": {"type": "rect", "clip": True},  # never onto the legends under the plot
                 "encoding": {
                     "x": x,
                     "x2": {"field": "x2"},

@@ -70,26 +70,23 @@ def range_chart(rng: pd.DataFrame, backtest: pd.DataFrame) -> dict:
                 ],
             },
         },
-        {
-            "data": {"values": as_records(paths)},
-            "mark": {"type": "line", "point": True},
-            "encoding": {
-                "x": x,
-                "y": {**y, "field": "usd_b"},
-                "color": color,
-                "strokeWidth": {
-                    "field": "series",
-                    "scale": {"domain": [base, serviceable], "range": [3, 1.5]},
-                    "legend": None,
+        # One layer per path, each with its own line (base: solid and thick; serviceable: thin and
+        # dashed): a stroke width or dash encoded by field puts the colour legend's symbols over its
+        # labels as Streamlit draws them.
+        *(
+            {
+                "data": {"values": as_records(paths)},
+                "transform": [{"filter": {"field": "series", "equal": name}}],
+                "mark": {"type": "line", "point": True, "strokeWidth": width, "strokeDash": dash},
+                "encoding": {
+                    "x": x,
+                    "y": {**y, "field": "usd_b"},
+                    "color": color,
+                    "tooltip": [quarter_tip, {"field": "series", "title": "Series"}, {**USD, "field": "usd_b"}],
                 },
-                "strokeDash": {
-                    "field": "series",
-                    "scale": {"domain": [base, serviceable], "range": [[1, 0], [6, 4]]},
-                    "legend": None,
-                },
-                "tooltip": [quarter_tip, {"field": "series", "title": "Series"}, {**USD, "field": "usd_b"}],
-            },
-        },
+            }
+            for name, width, dash in ((base, 3, [1, 0]), (serviceable, 1.5, [6, 4]))
+        ),
         {
             "data": {"values": as_records(actuals)},
             "mark": {"type": "point", "shape": "diamond", "filled": True, "size": 150, "opacity": 1},
