@@ -27,6 +27,11 @@ MAGNET_SERIES = {
 }
 
 
+# Text read upwards from its anchor at a bar's foot (rotated a quarter turn): one line of it is as
+# narrow as a month's bar on a phone.
+UPRIGHT = {"type": "text", "angle": 270, "align": "left", "baseline": "middle", "dx": 4}
+
+
 def magnet_exports_chart(exports: pd.DataFrame, events: pd.DataFrame) -> dict:
     """Exports per reported period as Vega-Lite: bars for all destinations (left axis), a line for
     the US (right axis), 'n/a' where a month is not known, and the magnet-lever events on top. A
@@ -75,10 +80,11 @@ def magnet_exports_chart(exports: pd.DataFrame, events: pd.DataFrame) -> dict:
                     "tooltip": tooltip,
                 },
             },
-            {  # a period of several months says so inside its bar
+            {  # a period of several months says so inside its bar, upright from its foot: clear of
+                # the events' triangles over the bars and as narrow as the bar is on a phone
                 "transform": [{"filter": "datum.several"}],
-                "mark": {"type": "text", "baseline": "top", "dy": 6, "fontSize": 10, "color": "#ffffff"},
-                "encoding": {"x": x, "y": y_total, "text": {"field": "span"}},
+                "mark": {**UPRIGHT, "fontSize": 10, "color": "#ffffff"},
+                "encoding": {"x": x, "y": {"datum": 0}, "text": {"field": "span"}},
             },
         ]
     }
@@ -114,7 +120,7 @@ def magnet_exports_chart(exports: pd.DataFrame, events: pd.DataFrame) -> dict:
         layers.append(
             {
                 "data": {"values": as_records(missing[["mid", "month"]])},
-                "mark": {"type": "text", "color": "#777777", "baseline": "bottom", "dy": -2},
+                "mark": {**UPRIGHT, "color": "#777777"},  # upright: neighbours' labels clear each other on a phone
                 "encoding": {"x": x, "y": {"value": {"expr": "height"}}, "text": {"value": "n/a"}},
             }
         )
