@@ -179,6 +179,22 @@ def test_claims_chart_spec(record):
     assert spec["layer"][0]["encoding"]["color"]["title"] == "Kind of document"
 
 
+def test_every_claim_is_labelled_and_its_row_holds_its_label(record):
+    claims = record.tables["claims"].copy()
+    long = claims.index[claims["unit"] == "usd_m"][0]
+    claims.loc[long, "speaker"] = "Jensen Huang (as reported by a long-named outlet and its wire)"  # more lines
+    steps = []
+    for table in (record.tables["claims"], claims):
+        spec = claims_chart.claims_chart(table)
+        lines = max(r["label"].count("\n") + 1 for r in spec["data"]["values"])
+        for layer in spec["layer"]:
+            # Vega drops crowded labels of a band axis by default: every other claim went unnamed.
+            assert layer["encoding"]["y"]["axis"]["labelOverlap"] is False
+        assert spec["height"]["step"] == claims_chart.LINE_PX * lines + claims_chart.ROW_GAP_PX
+        steps.append(spec["height"]["step"])
+    assert steps[1] > steps[0]  # the longer label's row is taller
+
+
 def test_claims_follow_the_actor_filter(record):
     m = model.build(record, dataclasses.replace(EVERYTHING, actors=("amd",)), "Claims").claims
     assert set(m.table["speaker"]) == {"AMD"} and len(m.table) == 3
