@@ -65,23 +65,25 @@ def test_page_loads_with_its_charts_and_no_exception(page: Page, server: str, sp
     expect(page.locator("[data-testid='stSidebarNavLink']")).to_have_count(len(REGISTRY))
 
 
-# Where a chart's legend is drawn over: an entry's symbol over its label, or a mark of the plot over a
-# legend (Vega's SVG: legends are ``g.role-legend`` groups, one ``g.role-scope`` an entry).
-LEGEND_OVERLAPS = """() => {
+# What keeps a chart from being read without hovering, as Vega draws it in the page (its SVG: legends
+# are ``g.role-legend`` groups, one ``g.role-scope`` an entry): an entry's symbol over its label, a
+# mark of the plot over a legend, an axis label twice in a row, a title cut short with '…'.
+MISREAD = """() => {
   const out = [];
   const box = (e) => e.getBoundingClientRect();
   const hit = (a, b) => a.left < b.right - 1 && b.left < a.right - 1 && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+  const shown = (t) => t.getAttribute("opacity") !== "0";
   document.querySelectorAll("[data-testid='stVegaLiteChart'] svg.marks").forEach((svg, n) => {
     svg.querySelectorAll("g.role-legend").forEach((legend) => {
       const title = legend.querySelector("g.role-legend-title text")?.textContent ?? "";
-      legend.querySelectorAll("g.role-scope").forEach((entry) => {  // its symbol ends before its label
+      legend.querySelectorAll("g.role-scope").forEach((entry) => {
         const sym = entry.querySelector("g.role-legend-symbol path");
         const label = entry.querySelector("g.role-legend-label text");
         if (sym && label && box(sym).right > box(label).left + 1) {
           out.push(`chart ${n}: legend symbol over '${label.textContent}'`);
         }
       });
-      const lb = box(legend);  // no mark of the plot draws onto the legend
+      const lb = box(legend);
       svg.querySelectorAll("g.role-mark > path, g.role-mark > rect, g.role-mark > text").forEach((m) => {
         if (m.closest("g.role-legend, g.role-axis, g.role-title")) return;
         const mb = box(m);
@@ -90,22 +92,30 @@ LEGEND_OVERLAPS = """() => {
         }
       });
     });
+    svg.querySelectorAll("g.role-axis").forEach((axis) => {
+      const labels = [...axis.querySelectorAll("g.role-axis-label text")].filter(shown).map((t) => t.textContent);
+      const twice = labels.find((label, i) => i > 0 && label === labels[i - 1]);
+      if (twice !== undefined) out.push(`chart ${n}: axis label '${twice}' twice in a row`);
+    });
+    svg.querySelectorAll("g.role-title text").forEach((t) => {
+      if (t.textContent.includes("\u2026")) out.push(`chart ${n}: title cut short: '${t.textContent}'`);
+    });
   });
-  return [...new Set(out)];
+  return out;
 }"""
 # Every page as it opens, the Revenue page's other sections, and the linkage chart at its longest.
-LEGEND_VIEWS = [p.path for p in REGISTRY] + ["revenue?show=Claims", "revenue?show=Scenario", "linkage?period=all"]
+MISREAD_VIEWS = [p.path for p in REGISTRY] + ["revenue?show=Claims", "revenue?show=Scenario", "linkage?period=all"]
 
 
-@pytest.mark.parametrize("view", LEGEND_VIEWS)
-def test_no_chart_draws_over_its_legends(page: Page, server: str, view: str):
+@pytest.mark.parametrize("view", MISREAD_VIEWS)
+def test_every_chart_reads_without_hovering(page: Page, server: str, view: str):
     for width in (1400, 390):
         page.set_viewport_size({"width": width, "height": 1000})
         page.goto(f"{server}/{view}")
         wait_ready(page)
         expect_no_exception(page)
         page.wait_for_function(DRAWN, timeout=30_000)
-        assert page.evaluate(LEGEND_OVERLAPS) == [], f"/{view} at {width} px"
+        assert page.evaluate(MISREAD) == [], f"/{view} at {width} px"
 
 
 def test_share_link_round_trip_in_a_fresh_browser(page: Page, browser: Browser, server: str):

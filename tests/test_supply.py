@@ -79,7 +79,7 @@ def test_params_are_the_registrys_for_the_page(record):
 def test_by_country_names_its_edition_view_and_years(record):
     usgs = model.by_country(record, "reserves", "MCS 2025")
     assert usgs.heading == "Showing **USGS Mineral Commodity Summaries 2025**, reserves for 2024."
-    assert usgs.spec["title"] == "Rare-earth reserves by country (USGS MCS 2025)"
+    assert usgs.spec["title"] == {"text": ["Rare-earth reserves by country", "(USGS MCS 2025)"]}
     assert usgs.source_ids == ["usgs_mcs2025_ree"]
     assert {r["country_name"] for r in usgs.spec["data"]["values"]} >= {"China", "Brazil"}
     missing = model.by_country(record, "mining", "MCS 1999")
@@ -153,9 +153,9 @@ def test_magnet_moves_are_chinas_own_on_the_magnet_lever_within_the_months():
 def test_supply_usgs_view_and_date_filter(on_record):
     at = open_page("supply", usgs="reserves", dates=["2025-05-01", "2025-08-31"])
     spec = vega_specs(at)[0]
-    assert spec["title"] == "Rare-earth reserves by country (USGS MCS 2025)"
+    assert spec["title"] == {"text": ["Rare-earth reserves by country", "(USGS MCS 2025)"]}
     magnets = vega_specs(at)[3]
-    assert magnets["title"]["text"][0].startswith("China's rare-earth magnet exports per reported")
+    assert magnets["title"]["text"][0].startswith("China's rare-earth magnet exports per")
     assert [r["tonnes_total"] for r in vega_values(at, 3)] == [1238, 3188, 5577, 6146]
 
 

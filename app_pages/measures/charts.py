@@ -48,7 +48,8 @@ def lives_chart(spans: pd.DataFrame, measures: pd.DataFrame, day: str, domain: l
     # Each row's name is written above its bar, not on the axis: on a phone the axis labels would take
     # the whole width.
     y = {"field": "row", "type": "nominal", "sort": order, "title": None, "axis": None}
-    x = {"field": "start", "type": "temporal", "title": None, "scale": {"domain": domain}, "axis": {"format": "%Y"}}
+    years = {"format": "%Y", "tickCount": {"interval": "year", "step": 1}}  # one tick a year: each year once
+    x = {"field": "start", "type": "temporal", "title": None, "scale": {"domain": domain}, "axis": years}
     tooltip = [
         {"field": "row", "title": "Measure"},
         {"field": "state_label", "title": "State"},

@@ -19,6 +19,15 @@ from chipsmag.chartbase import (
 from chipsmag.grading import strength_of
 from chipsmag.text import format_event_date
 
+LINE_PX, ROW_GAP_PX = 14, 12  # a band axis's label line, and the gap between two rows' labels
+
+
+def row_step(labels) -> int:
+    """Pixels a row of a band axis whose labels are split on newlines: as tall as the longest label,
+    plus a gap. Such an axis also sets ``labelOverlap`` off: Vega drops every other label it finds
+    crowded, which leaves rows unnamed."""
+    return LINE_PX * max((label.count("\n") + 1 for label in labels), default=1) + ROW_GAP_PX
+
 
 def over_all(spec: dict) -> dict:
     """The spec with its title centred over the whole chart, row labels included, not over the plot

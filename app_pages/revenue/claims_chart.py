@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from app_pages.revenue.charts import over_all, wrapped
+from app_pages.revenue.charts import over_all, row_step, wrapped
 from chipsmag.chartbase import row_tuples, vl_spec
 from chipsmag.grading import strength_of
-
-LINE_PX, ROW_GAP_PX = 14, 12  # a label's line and the gap between two rows' labels
 
 KIND_COLORS = {
     "filing": "#0072B2",
@@ -58,11 +56,9 @@ def claims_chart(claims: pd.DataFrame) -> dict:
         "type": "nominal",
         "title": None,
         "sort": {"field": "date"},
-        # Every claim labelled: Vega's default drops every other label it finds crowded, which left
-        # half the dots nameless. Each row is as tall as the longest label's lines.
+        # Every claim labelled (row_step): Vega's default dropped every other one as crowded.
         "axis": {"labelExpr": "split(datum.label, '\\n')", "labelLimit": 220, "labelPadding": 6, "labelOverlap": False},
     }
-    step = LINE_PX * max((label.count("\n") + 1 for label in data["label"]), default=2) + ROW_GAP_PX
     # Room on the right for the figures beside the dots (the axis still starts at 0).
     x = {"field": "billions", "type": "quantitative", "title": "USD billions", "scale": {"padding": 40, "domainMin": 0}}
     color = {
@@ -97,5 +93,6 @@ def claims_chart(claims: pd.DataFrame) -> dict:
             "encoding": {"x": {**x, "field": "high"}, "y": y, "text": {"field": "figure"}},
         },
     ]
-    spec = vl_spec("Claims about losses and markets: who said what, when, where", layers, data, height={"step": step})
+    title = "Claims about losses and markets: who said what, when, where"
+    spec = vl_spec(title, layers, data, height={"step": row_step(data["label"])})
     return over_all(spec)

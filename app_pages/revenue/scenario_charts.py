@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from app_pages.revenue.charts import over_all, wrapped
+from app_pages.revenue.charts import over_all, row_step, wrapped
 from chipsmag.chartbase import SIDE_COLORS, as_records, row_tuples, series_color, vl_spec
 
 RANGE_SERIES = {
@@ -128,7 +128,8 @@ def tornado_chart(t: pd.DataFrame) -> dict:
         "type": "nominal",
         "title": None,
         "sort": [wrapped(v, 22) for v in reversed(t["input"].tolist())],
-        "axis": {"labelExpr": "split(datum.label, '\\n')", "labelLimit": 150, "labelPadding": 6},
+        # Every input named (row_step): Vega's default dropped every other one as crowded.
+        "axis": {"labelExpr": "split(datum.label, '\\n')", "labelLimit": 150, "labelPadding": 6, "labelOverlap": False},
     }
     x = {
         "field": "total",
@@ -172,5 +173,4 @@ def tornado_chart(t: pd.DataFrame) -> dict:
         },
     ]
     title = "Sensitivity: total net revenue over 8 quarters (USD billions)"
-    # The height holds the rows, the axis, the title and the two-entry legend under the plot.
-    return over_all(vl_spec(title, layers, data, height=400))
+    return over_all(vl_spec(title, layers, data, height={"step": row_step(data["input"])}))
