@@ -90,6 +90,18 @@ def title_lines(title: str) -> list[str]:
     return lines
 
 
+def wrapped(label: str, width: int) -> str:
+    """A label on lines of about ``width`` characters, joined by newlines (axes split them with
+    ``labelExpr``): a long label stays whole on a phone instead of being cut short with '…'."""
+    lines: list[str] = []
+    for word in label.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "\n".join(lines)
+
+
 # Vega-Lite legends under the plot: at the side they took the plot's width on a phone (390 px).
 VEGA_CONFIG = {"legend": {"orient": "bottom", "direction": "vertical", "labelLimit": 360}}
 

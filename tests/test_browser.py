@@ -67,7 +67,8 @@ def test_page_loads_with_its_charts_and_no_exception(page: Page, server: str, sp
 
 # What keeps a chart from being read without hovering, as Vega draws it in the page (its SVG: legends
 # are ``g.role-legend`` groups, one ``g.role-scope`` an entry): an entry's symbol over its label, a
-# mark of the plot over a legend, an axis label twice in a row, a title cut short with '…'.
+# mark of the plot over a legend, a legend entry or a label cut at the chart's edge, an axis label
+# twice in a row, a title cut short with '…'.
 MISREAD = """() => {
   const out = [];
   const box = (e) => e.getBoundingClientRect();
@@ -96,6 +97,15 @@ MISREAD = """() => {
       const labels = [...axis.querySelectorAll("g.role-axis-label text")].filter(shown).map((t) => t.textContent);
       const twice = labels.find((label, i) => i > 0 && label === labels[i - 1]);
       if (twice !== undefined) out.push(`chart ${n}: axis label '${twice}' twice in a row`);
+    });
+    const sb = box(svg);
+    svg.querySelectorAll("g.role-legend-label text, g.role-mark > text, g.role-title text").forEach((t) => {
+      const b = box(t);
+      const outX = b.right > sb.right + 4 || b.left < sb.left - 4;
+      const outY = b.top < sb.top - 5 || b.bottom > sb.bottom + 5;
+      if (shown(t) && b.width > 0 && (outX || outY)) {
+        out.push(`chart ${n}: '${t.textContent}' cut at the chart's edge`);
+      }
     });
     svg.querySelectorAll("g.role-title text").forEach((t) => {
       if (t.textContent.includes("\u2026")) out.push(`chart ${n}: title cut short: '${t.textContent}'`);

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from chipsmag.chartbase import vl_spec
+from chipsmag.chartbase import vl_spec, wrapped
 from chipsmag.measures import OUTCOME_UNKNOWN, SIDE_LABELS, STATE_LABELS
 
 STATE_COLORS = {  # colour-blind-safe; ended states in greys, the unknown hatched-looking light grey
@@ -113,6 +113,9 @@ def tariff_stack_chart(stack: pd.DataFrame, side: str) -> dict:
     black line) is that side's headline additional rate on all goods of the other."""
     data = stack[stack["side"] == side].copy()
     data["label"] = data["name"] + " (" + data["authority"] + ")"
+    # The legend's lines: the layer's name, then its authority wrapped to a phone's width (one line ran
+    # past the chart's edge at 390 px).
+    data["legend"] = [f"{n}\n{wrapped(f'({a})', 40)}" for n, a in zip(data["name"], data["authority"], strict=True)]
     x = {"field": "day", "type": "temporal", "title": None}
     layers = [
         {
@@ -120,7 +123,12 @@ def tariff_stack_chart(stack: pd.DataFrame, side: str) -> dict:
             "encoding": {
                 "x": x,
                 "y": {"field": "rate", "type": "quantitative", "stack": "zero", "title": "additional tariff, %"},
-                "color": {"field": "label", "type": "nominal", "title": "Layer (authority)"},
+                "color": {
+                    "field": "legend",
+                    "type": "nominal",
+                    "title": "Layer (authority)",
+                    "legend": {"labelExpr": "split(datum.label, '\\n')"},
+                },
                 "tooltip": [
                     {"field": "label", "title": "Layer"},
                     {"field": "day", "title": "From"},
@@ -139,7 +147,10 @@ def tariff_stack_chart(stack: pd.DataFrame, side: str) -> dict:
         },
     ]
     title = f"{STACK_PANELS[side]}: general tariff layers stacked by legal authority (black: the total)"
-    return vl_spec(title, layers, data, height=320)
+    # Streamlit fits the whole chart, legend included, into the height: 280 px for the plot, its axis
+    # and title, and 22 px a legend line (measured in Chromium: less pushed the title out of the chart).
+    legend_lines = sum(label.count("\n") + 1 for label in data["legend"].unique())
+    return vl_spec(title, layers, data, height=280 + 22 * legend_lines)
 
 
 STACK_PANELS = {"US": "US on Chinese goods", "CN": "China on US goods"}

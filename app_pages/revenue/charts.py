@@ -36,18 +36,6 @@ def over_all(spec: dict) -> dict:
     return {**spec, "title": {**title, "frame": "bounds"}}
 
 
-def wrapped(label: str, width: int) -> str:
-    """A label on lines of about ``width`` characters, joined by newlines (axes split them with
-    ``labelExpr``): a long label stays whole on a phone instead of being cut short with '…'."""
-    lines: list[str] = []
-    for word in label.split(" "):
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return "\n".join(lines)
-
-
 def _listed(events: pd.DataFrame, limit: int = 12) -> str:
     """Tooltip text listing events, the first ``limit`` of them and a count of the rest."""
     head = events.head(limit)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from app_pages.revenue.charts import over_all, row_step, wrapped
-from chipsmag.chartbase import row_tuples, vl_spec
+from app_pages.revenue.charts import over_all, row_step
+from chipsmag.chartbase import row_tuples, vl_spec, wrapped
 from chipsmag.grading import strength_of
 
 KIND_COLORS = {

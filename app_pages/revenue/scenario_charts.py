@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from app_pages.revenue.charts import over_all, row_step, wrapped
-from chipsmag.chartbase import SIDE_COLORS, as_records, row_tuples, series_color, vl_spec
+from app_pages.revenue.charts import over_all, row_step
+from chipsmag.chartbase import SIDE_COLORS, as_records, row_tuples, series_color, vl_spec, wrapped
 
 RANGE_SERIES = {
-    "Low-high range": SIDE_COLORS["US"],  # drawn at 0.18 opacity
+    "Low-high range": "#D1E6F1",  # the base's blue at 18% on white: a pale band behind the paths
     "Expected net revenue (base)": SIDE_COLORS["US"],
     "Serviceable demand (no controls)": "#555555",
     "Actual H20 sales to China (sourced)": SIDE_COLORS["China"],
@@ -51,18 +51,18 @@ def range_chart(rng: pd.DataFrame, backtest: pd.DataFrame) -> dict:
             "note": backtest["note"].tolist(),
         }
     )
-    lines = dict(list(RANGE_SERIES.items())[1:])
-    color = {**series_color(lines), "legend": {"symbolType": "circle", "symbolOpacity": 1}}
+    # One colour legend for the band, the paths and the actuals: two legends side by side ran past a
+    # phone's width.
+    color = {**series_color(RANGE_SERIES), "legend": {"symbolType": "circle", "symbolOpacity": 1}}
     quarter_tip = {"field": "quarter", "title": "Quarter"}
     layers = [
         {
-            "mark": {"type": "area", "opacity": 0.18},
+            "mark": {"type": "area"},
             "encoding": {
                 "x": x,
                 "y": {**y, "field": "low"},
                 "y2": {"field": "high"},
-                # Its own legend: a pale swatch like the band (the lines' legend has solid symbols).
-                "fill": {**series_color({band: RANGE_SERIES[band]}), "field": "band"},
+                "color": {**color, "field": "band"},
                 "tooltip": [
                     quarter_tip,
                     {**USD, "field": "low", "title": "Low"},

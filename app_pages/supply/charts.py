@@ -222,7 +222,7 @@ def stage_share_chart(shares: pd.DataFrame, source_names: dict[str, str]) -> dic
     layers = [
         *_share_range_layers(x, "y", 10, 120, tooltip, shape={"field": "basis", "type": "nominal", "title": "Basis"}),
         {
-            "data": {"values": [{"y": 80, "t": "'over 80%' (the seed articles' claim)"}]},
+            "data": {"values": [{"y": 80, "t": "seed articles: 'over 80%'"}]},
             "layer": [
                 {
                     "mark": {"type": "rule", "strokeDash": [6, 4], "color": "#333333"},

@@ -280,10 +280,10 @@ def overview_strip(events: pd.DataFrame, window: tuple[pd.Timestamp, pd.Timestam
                 "title": None,
                 "axis": {"gridColor": "#eeeeee", "format": "%Y", "tickCount": {"interval": "year", "step": 1}},
             },
-            "color": category_color(legend={"orient": "bottom", "direction": "horizontal", "columns": 4}),
+            "color": category_color(legend={"orient": "bottom", "direction": "horizontal", "columns": 3}),
         },
         "width": "container",
-        "height": 200,  # the ticks, the axis, the title and the category legend under them
+        "height": 220,  # the ticks, the axis, the title and the category legend (three rows) under them
     }
 
 
