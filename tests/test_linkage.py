@@ -349,3 +349,14 @@ def test_a_click_on_a_move_focuses_it_and_a_click_on_an_arrowhead_opens_its_link
     at.session_state["lk_chart"] = {"selection": {sequence.PICK: [{"id": "not-a-move"}]}}
     at.run()  # a point the page does not know changes nothing
     assert not at.exception and at.selectbox(key="focus").value == move
+
+
+def test_every_date_reaches_the_last_scheduled_end_with_no_recorded_outcome():
+    # The tariff chart clips what falls outside its range: on 'all' its '?' marks must fall inside.
+    lines = pd.DataFrame({"day": ["2025-04-10", "2026-11-10", "2026-03-01"], "unknown": [False, True, True]})
+    assert charts.with_unknown_ends(["2018-06-01", "2026-07-22"], lines) == ["2018-06-01", "2026-12-10"]
+    assert charts.with_unknown_ends(["2018-06-01", "2027-01-15"], lines) == ["2018-06-01", "2027-01-15"]
+    assert charts.with_unknown_ends(["2018-06-01", "2026-07-22"], lines.assign(unknown=False)) == [
+        "2018-06-01",
+        "2026-07-22",
+    ]

@@ -31,6 +31,16 @@ def linkage_domain(events: pd.DataFrame, period: str) -> list[str]:
     return [(first - pd.Timedelta(days=30)).strftime("%Y-%m-%d"), (last + pd.Timedelta(days=30)).strftime("%Y-%m-%d")]
 
 
+def with_unknown_ends(domain: list[str], lines: pd.DataFrame) -> list[str]:
+    """The range of every date stretched to the last scheduled end that passed with no recorded outcome
+    (its '?' is drawn on the chart, which clips what falls outside its range)."""
+    days = lines.loc[lines["unknown"].astype(bool), "day"].tolist()
+    if not days:
+        return domain
+    last = (pd.Timestamp(max(days)) + pd.Timedelta(days=30)).strftime("%Y-%m-%d")
+    return [domain[0], max(domain[1], last)]
+
+
 def _linkage_x(domain: list[str]) -> dict:
     return {
         "field": "day",
@@ -139,7 +149,13 @@ def tariff_chart(
         layers_out += [
             {
                 "data": {"values": as_records(pdata)},
-                "mark": {"type": "line", "interpolate": "step-after", "strokeDash": [5, 3], "strokeWidth": 1.5},
+                "mark": {
+                    "type": "line",
+                    "interpolate": "step-after",
+                    "strokeDash": [5, 3],
+                    "strokeWidth": 1.5,
+                    "clip": True,
+                },
                 "encoding": {
                     **encoding,
                     "detail": {"field": "layer"},
@@ -148,7 +164,15 @@ def tariff_chart(
             },
             {
                 "data": {"values": as_records(ends)},
-                "mark": {"type": "text", "align": "right", "dy": -7, "fontSize": 10, "color": "#1f6f99", "limit": 180},
+                "mark": {
+                    "type": "text",
+                    "align": "right",
+                    "dy": -7,
+                    "fontSize": 10,
+                    "color": "#1f6f99",
+                    "limit": 180,
+                    "clip": True,
+                },
                 "encoding": {
                     "x": x,
                     "y": y,
@@ -171,11 +195,12 @@ def tariff_chart(
                 "data": {"values": [{**u, "label": "?"} for u in unknown]},
                 "mark": {
                     "type": "text",
-                    "align": "left",
-                    "dx": 3,
+                    "align": "right",  # left of its date: a date at the plot's end keeps its '?' inside
+                    "dx": -3,
                     "dy": -8,
                     "fontSize": 14,
                     "fontWeight": "bold",
+                    "clip": True,  # a period's chart: what falls after it is not drawn past the plot
                 },
                 "encoding": {
                     "x": x,

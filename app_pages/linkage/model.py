@@ -190,13 +190,15 @@ def build(
 
     # The tariff steps on the same time range (the headline lines are summed over every row, then filtered).
     tariffs = apply_dates(t["tariffs"], "effective_date", filters)
+    lines = apply_dates(derived.tariff_lines, "day", filters)
     domain = charts.linkage_domain(events, period)
+    if not period.isdigit():  # every date: the '?' of a scheduled end after the last event too
+        domain = charts.with_unknown_ends(domain, lines)
     lo, hi = domain
     tariff_moves = events[(events["category"] == "tariff") & (events["plot_date"] >= lo) & (events["plot_date"] <= hi)]
     tariff_spec = None
     if not tariffs.empty:
         end = ds.coverage.curated_to.isoformat() if ds.coverage and ds.coverage.curated_to else None
-        lines = apply_dates(derived.tariff_lines, "day", filters)
         tariff_spec = charts.tariff_chart(lines, tariffs, t["tariff_layers"], domain, end, tariff_moves)
 
     return LinkageModel(

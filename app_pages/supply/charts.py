@@ -58,7 +58,8 @@ def magnet_exports_chart(exports: pd.DataFrame, events: pd.DataFrame) -> dict:
             "strength": strength_of(exports),
         }
     )
-    x = {"field": "mid", "type": "temporal", "title": None, "axis": {"format": "%b %Y", "gridColor": "#eeeeee"}}
+    axis = {"format": "%b %Y", "gridColor": "#eeeeee", "tickCount": {"interval": "month", "step": 1}}
+    x = {"field": "mid", "type": "temporal", "title": None, "axis": axis}  # ticks on months: each month once
     tooltip = [
         {"field": "month", "title": "Period"},
         {"field": "tonnes_total", "type": "quantitative", "format": ",.0f", "title": "All destinations (t)"},
