@@ -67,7 +67,7 @@ def test_page_loads_with_its_charts_and_no_exception(page: Page, server: str, sp
 
 # What keeps a chart from being read without hovering, as Vega draws it in the page (its SVG: legends
 # are ``g.role-legend`` groups, one ``g.role-scope`` an entry): an entry's symbol over its label, a
-# mark of the plot over a legend, a legend entry or a label cut at the chart's edge, an axis label
+# mark of the plot over a legend, a legend entry or a label cut at the chart's or the plot's edge, an axis label
 # twice in a row, a title cut short with '…'.
 MISREAD = """() => {
   const out = [];
@@ -99,13 +99,19 @@ MISREAD = """() => {
       if (twice !== undefined) out.push(`chart ${n}: axis label '${twice}' twice in a row`);
     });
     const sb = box(svg);
+    const plot = svg.querySelector("path.background");  // the plot's area, to which a mark may be clipped
     svg.querySelectorAll("g.role-legend-label text, g.role-mark > text, g.role-title text").forEach((t) => {
       const b = box(t);
+      if (!shown(t) || b.width === 0) return;
+      if (t.closest("[clip-path]")) {  // drawn whole inside the plot or not at all, never a fragment
+        const f = plot ? box(plot) : sb;
+        const whole = b.left >= f.left - 1 && b.right <= f.right + 1, gone = b.right <= f.left || b.left >= f.right;
+        if (!whole && !gone) out.push(`chart ${n}: '${t.textContent}' cut by the plot's edge`);
+        return;
+      }
       const outX = b.right > sb.right + 4 || b.left < sb.left - 4;
       const outY = b.top < sb.top - 5 || b.bottom > sb.bottom + 5;
-      if (shown(t) && b.width > 0 && (outX || outY) && !t.closest("[clip-path]")) {  // clipped: not drawn
-        out.push(`chart ${n}: '${t.textContent}' cut at the chart's edge`);
-      }
+      if (outX || outY) out.push(`chart ${n}: '${t.textContent}' cut at the chart's edge`);
     });
     svg.querySelectorAll("g.role-title text").forEach((t) => {
       if (t.textContent.includes("\u2026")) out.push(`chart ${n}: title cut short: '${t.textContent}'`);

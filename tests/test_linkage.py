@@ -360,3 +360,44 @@ def test_every_date_reaches_the_last_scheduled_end_with_no_recorded_outcome():
         "2018-06-01",
         "2026-07-22",
     ]
+
+
+def test_the_tariff_chart_writes_its_labels_and_marks_inside_its_range():
+    # A label or '?' at a date past the range was drawn past the plot, or cut by it into a fragment.
+    layers = pd.DataFrame(
+        {
+            "id": ["us_general", "us_magnets"],
+            "scope": ["general", "product_lines"],
+            "name": ["US general tariff", "Section 301: magnets"],
+            "side": ["US", "US"],
+        }
+    )
+    tariffs = pd.DataFrame(
+        {
+            "layer": ["us_general", "us_magnets"],
+            "effective_date": ["2025-03-01", "2025-06-01"],
+            "rate_pct": [10.0, 25.0],
+            "status": ["in_force", "in_force"],
+            "note": ["", ""],
+            "trigger": ["an order", "a notice"],
+        }
+    )
+    lines = pd.DataFrame(
+        {
+            "side": ["US", "US", "US"],
+            "day": ["2025-03-01", "2025-12-01", "2026-08-01"],
+            "rate": [10.0, float("nan"), float("nan")],
+            "components": ["US general tariff 10%", "", ""],
+            "trigger": ["an order", "a scheduled end", "a later scheduled end"],
+            "computed": [True, False, False],
+            "unknown": [False, True, True],
+        }
+    )
+    texts = {}
+    for domain, end in ((["2024-11-15", "2026-01-15"], "2026-06-22"), (["2024-11-15", "2026-09-01"], "2026-06-22")):
+        spec = charts.tariff_chart(lines, tariffs, layers, domain, end)
+        marks = [layer for layer in spec["layer"] if layer["mark"]["type"] == "text"]
+        texts[domain[1]] = sorted(row["day"] for layer in marks for row in layer["data"]["values"])
+    # One year: the magnets' label (at the coverage end) and the later '?' fall past it and are left out.
+    assert texts["2026-01-15"] == ["2025-12-01"]
+    assert texts["2026-09-01"] == ["2025-12-01", "2026-06-22", "2026-08-01"]

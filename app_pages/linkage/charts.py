@@ -33,7 +33,7 @@ def linkage_domain(events: pd.DataFrame, period: str) -> list[str]:
 
 def with_unknown_ends(domain: list[str], lines: pd.DataFrame) -> list[str]:
     """The range of every date stretched to the last scheduled end that passed with no recorded outcome
-    (its '?' is drawn on the chart, which clips what falls outside its range)."""
+    (the chart draws a '?' only inside its range)."""
     days = lines.loc[lines["unknown"].astype(bool), "day"].tolist()
     if not days:
         return domain
@@ -142,6 +142,7 @@ def tariff_chart(
         # One label per end point: layers ending at the same rate share it, so labels never overlap.
         ends = pdata.groupby("layer", sort=False).tail(1)
         ends = ends.groupby(["day", "rate"], as_index=False, sort=False).agg(names=("name", "; ".join))
+        ends = ends[ends["day"].between(*domain)]  # a label at an end past the range would be cut by the plot
         ends["label"] = [
             f"{n}: {r:g}%" if ";" not in n else f"{n.count(';') + 1} product layers: {r:g}%"
             for n, r in row_tuples(ends, "names", "rate")
@@ -164,15 +165,7 @@ def tariff_chart(
             },
             {
                 "data": {"values": as_records(ends)},
-                "mark": {
-                    "type": "text",
-                    "align": "right",
-                    "dy": -7,
-                    "fontSize": 10,
-                    "color": "#1f6f99",
-                    "limit": 180,
-                    "clip": True,
-                },
+                "mark": {"type": "text", "align": "right", "dy": -7, "fontSize": 10, "color": "#1f6f99", "limit": 180},
                 "encoding": {
                     "x": x,
                     "y": y,
@@ -189,6 +182,7 @@ def tariff_chart(
                 "encoding": encoding,
             }
         )
+    unknown = [u for u in unknown if domain[0] <= u["day"] <= domain[1]]  # marks in the range only
     if unknown:
         layers_out.append(
             {
@@ -200,7 +194,6 @@ def tariff_chart(
                     "dy": -8,
                     "fontSize": 14,
                     "fontWeight": "bold",
-                    "clip": True,  # a period's chart: what falls after it is not drawn past the plot
                 },
                 "encoding": {
                     "x": x,
