@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import html
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import pandas as pd
 
@@ -81,25 +81,34 @@ def title_lines(title: str) -> list[str]:
     cut = title.rfind(" (", 0, room)
     if cut >= 10:
         return [title[:cut], *title_lines(title[cut + 1 :])]
+    return _fill(title, lambda line: text_width(line, TITLE_SIZE) <= TITLE_PX)
+
+
+def _fill(text: str, fits: Callable[[str], bool]) -> list[str]:
+    """The words of ``text`` on lines, each taking the next word while the line still ``fits`` (a word
+    alone on its line may not)."""
     lines: list[str] = []
-    for word in title.split(" "):
-        if lines and text_width(f"{lines[-1]} {word}", TITLE_SIZE) <= TITLE_PX:
+    for word in text.split(" "):
+        if lines and fits(f"{lines[-1]} {word}"):
             lines[-1] += " " + word
         else:
             lines.append(word)
     return lines
 
 
+# A label's lines for a ``labelExpr`` (an axis's or a legend's), where ``wrapped`` joined them by newlines.
+LINES = "split(datum.label, '\\n')"
+
+
 def wrapped(label: str, width: int) -> str:
-    """A label on lines of about ``width`` characters, joined by newlines (axes split them with
-    ``labelExpr``): a long label stays whole on a phone instead of being cut short with '…'."""
-    lines: list[str] = []
-    for word in label.split(" "):
-        if lines and len(lines[-1]) + 1 + len(word) <= width:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return "\n".join(lines)
+    """A label on lines of about ``width`` characters, joined by newlines (axes and legends split them
+    with ``LINES``): a long label stays whole on a phone instead of being cut short with '…'."""
+    return "\n".join(_fill(label, lambda line: len(line) <= width))
+
+
+def line_count(label: str) -> int:
+    """How many lines a label joined by newlines takes."""
+    return label.count("\n") + 1
 
 
 # Vega-Lite legends under the plot: at the side they took the plot's width on a phone (390 px).

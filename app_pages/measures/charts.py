@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from chipsmag.chartbase import vl_spec, wrapped
+from chipsmag.chartbase import LINES, line_count, vl_spec, wrapped
 from chipsmag.measures import OUTCOME_UNKNOWN, SIDE_LABELS, STATE_LABELS
 
 STATE_COLORS = {  # colour-blind-safe; ended states in greys, the unknown hatched-looking light grey
@@ -127,7 +127,7 @@ def tariff_stack_chart(stack: pd.DataFrame, side: str) -> dict:
                     "field": "legend",
                     "type": "nominal",
                     "title": "Layer (authority)",
-                    "legend": {"labelExpr": "split(datum.label, '\\n')"},
+                    "legend": {"labelExpr": LINES},
                 },
                 "tooltip": [
                     {"field": "label", "title": "Layer"},
@@ -149,7 +149,7 @@ def tariff_stack_chart(stack: pd.DataFrame, side: str) -> dict:
     title = f"{STACK_PANELS[side]}: general tariff layers stacked by legal authority (black: the total)"
     # Streamlit fits the whole chart, legend included, into the height: 280 px for the plot, its axis
     # and title, and 22 px a legend line (measured in Chromium: less pushed the title out of the chart).
-    legend_lines = sum(label.count("\n") + 1 for label in data["legend"].unique())
+    legend_lines = sum(map(line_count, data["legend"].unique()))
     return vl_spec(title, layers, data, height=280 + 22 * legend_lines)
 
 

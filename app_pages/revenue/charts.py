@@ -9,9 +9,11 @@ import pandas as pd
 
 from chipsmag.chartbase import (
     CATEGORY_COLORS,
+    LINES,
     SIDE_COLORS,
     as_records,
     event_marks,
+    line_count,
     row_tuples,
     series_color,
     vl_spec,
@@ -22,11 +24,15 @@ from chipsmag.text import format_event_date
 LINE_PX, ROW_GAP_PX = 14, 12  # a band axis's label line, and the gap between two rows' labels
 
 
+def lines_axis(label_limit: int) -> dict:
+    """A band axis of labels on several lines (``wrapped``), every label kept: Vega's default drops
+    every other label it finds crowded, which leaves rows unnamed. Its rows are ``row_step`` tall."""
+    return {"labelExpr": LINES, "labelLimit": label_limit, "labelPadding": 6, "labelOverlap": False}
+
+
 def row_step(labels) -> int:
-    """Pixels a row of a band axis whose labels are split on newlines: as tall as the longest label,
-    plus a gap. Such an axis also sets ``labelOverlap`` off: Vega drops every other label it finds
-    crowded, which leaves rows unnamed."""
-    return LINE_PX * max((label.count("\n") + 1 for label in labels), default=1) + ROW_GAP_PX
+    """Pixels a row of a ``lines_axis``: as tall as the longest label, plus a gap."""
+    return LINE_PX * max(map(line_count, labels), default=1) + ROW_GAP_PX
 
 
 def over_all(spec: dict) -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from app_pages.revenue.charts import over_all, row_step
+from app_pages.revenue.charts import lines_axis, over_all, row_step
 from chipsmag.chartbase import row_tuples, vl_spec, wrapped
 from chipsmag.grading import strength_of
 
@@ -56,8 +56,7 @@ def claims_chart(claims: pd.DataFrame) -> dict:
         "type": "nominal",
         "title": None,
         "sort": {"field": "date"},
-        # Every claim labelled (row_step): Vega's default dropped every other one as crowded.
-        "axis": {"labelExpr": "split(datum.label, '\\n')", "labelLimit": 220, "labelPadding": 6, "labelOverlap": False},
+        "axis": lines_axis(220),  # every label kept
     }
     # Room on the right for the figures beside the dots (the axis still starts at 0).
     x = {"field": "billions", "type": "quantitative", "title": "USD billions", "scale": {"padding": 40, "domainMin": 0}}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from app_pages.revenue.charts import over_all, row_step
+from app_pages.revenue.charts import lines_axis, over_all, row_step
 from chipsmag.chartbase import SIDE_COLORS, as_records, row_tuples, series_color, vl_spec, wrapped
 
 RANGE_SERIES = {
@@ -128,8 +128,7 @@ def tornado_chart(t: pd.DataFrame) -> dict:
         "type": "nominal",
         "title": None,
         "sort": [wrapped(v, 22) for v in reversed(t["input"].tolist())],
-        # Every input named (row_step): Vega's default dropped every other one as crowded.
-        "axis": {"labelExpr": "split(datum.label, '\\n')", "labelLimit": 150, "labelPadding": 6, "labelOverlap": False},
+        "axis": lines_axis(150),  # every label kept
     }
     x = {
         "field": "total",
