@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app_pages import PAGES
-from bench import ab
+from bench import ab, rerun
 from bench.load import protocol_level
 from chipsmag.loading import load_dataset
 from support.browser import streamlit_server
@@ -62,3 +62,20 @@ def test_the_reference_page_binds_its_multiselect_to_the_url_only_when_asked(bou
     at.run()
     assert not at.exception
     assert at.multiselect(key="series").value == (["b"] if bound else [])
+
+
+def test_the_rerun_trace_counts_messages_and_commits_from_the_request():
+    """``bench.rerun`` reads a change's figures from its frames (negative bytes: sent) and commits."""
+    frames = [[30.0, -600], [41.0, 900], [60.0, 4], [61.0, 3000], [75.0, 2]]
+    commits = [5.0, 12.0, 29.0, 50.0, 70.0, 90.0]
+    figures = rerun.summary(frames, commits, done=120.0)
+    assert figures == {
+        "sent": 30.0,
+        "messages": 4,
+        "first_reply": 41.0,
+        "second_reply": 60.0,
+        "last_reply": 75.0,
+        "commits_before_request": 3,
+        "commits_after_request": 3,
+        "done": 120.0,
+    }
