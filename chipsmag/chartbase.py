@@ -81,19 +81,35 @@ def title_lines(title: str) -> list[str]:
     cut = title.rfind(" (", 0, room)
     if cut >= 10:
         return [title[:cut], *title_lines(title[cut + 1 :])]
-    return _fill(title, lambda line: text_width(line, TITLE_SIZE) <= TITLE_PX)
+    return fill(title, lambda line: text_width(line, TITLE_SIZE) <= TITLE_PX)
 
 
-def _fill(text: str, fits: Callable[[str], bool]) -> list[str]:
-    """The words of ``text`` on lines, each taking the next word while the line still ``fits`` (a word
-    alone on its line may not)."""
+def fill(text: str, fits: Callable[[str], bool], split: Callable[[str], list[str]] | None = None) -> list[str]:
+    """The words of ``text`` (separated by single spaces) on lines, each taking the next word while the
+    line still ``fits``. A word that does not fit a line alone is cut into lines by ``split`` where one
+    is given (``cut_word``, or a URL's own), else stands alone on its line."""
     lines: list[str] = []
     for word in text.split(" "):
         if lines and fits(f"{lines[-1]} {word}"):
             lines[-1] += " " + word
+        elif split is not None and not fits(word):
+            lines.extend(split(word))
         else:
             lines.append(word)
     return lines
+
+
+def cut_word(word: str, fits: Callable[[str], bool]) -> list[str]:
+    """A word too long for a line as pieces that each fit, cut between characters (each piece at
+    least one character)."""
+    pieces: list[str] = []
+    while not fits(word) and len(word) > 1:
+        cut = 1
+        while fits(word[: cut + 1]):
+            cut += 1
+        pieces.append(word[:cut])
+        word = word[cut:]
+    return [*pieces, word]
 
 
 # A label's lines for a ``labelExpr`` (an axis's or a legend's), where ``wrapped`` joined them by newlines.
@@ -103,7 +119,7 @@ LINES = "split(datum.label, '\\n')"
 def wrapped(label: str, width: int) -> str:
     """A label on lines of about ``width`` characters, joined by newlines (axes and legends split them
     with ``LINES``): a long label stays whole on a phone instead of being cut short with '…'."""
-    return "\n".join(_fill(label, lambda line: len(line) <= width))
+    return "\n".join(fill(label, lambda line: len(line) <= width))
 
 
 def line_count(label: str) -> int:

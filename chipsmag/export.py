@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import vl_convert as vlc
 
-from chipsmag.chartbase import text_width
+from chipsmag.chartbase import fill, text_width
 
 FOOTER_SIZE = 11  # px: the footer's type, as the charts' axis labels
 FOOTER_LINE = 15  # px between footer lines
@@ -133,14 +133,9 @@ def wrap(text: str, px: float, size: float = FOOTER_SIZE) -> list[str]:
     """``text`` as lines no wider than ``px`` at ``size`` (``text_width``'s estimate): broken at
     spaces, and a word too long for one line (a URL) broken after '&', '?', '/', ';' or ',' where it
     can be, else after '=', else between characters."""
-    lines: list[str] = []
-    for word in " ".join(text.split()).split(" "):
-        if lines and text_width(f"{lines[-1]} {word}", size) <= px:
-            lines[-1] += f" {word}"
-            continue
-        pieces = _split_word(word, px, size)
-        lines.extend(pieces)
-    return lines or [""]
+    return fill(
+        " ".join(text.split()), lambda line: text_width(line, size) <= px, lambda word: _split_word(word, px, size)
+    )
 
 
 def _split_word(word: str, px: float, size: float) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from pathlib import Path
 
@@ -74,6 +75,28 @@ def test_long_chart_titles_break_into_phone_width_lines_and_lose_nothing(words):
     assert " ".join(lines) == title
     size, room = chartbase.TITLE_SIZE, chartbase.TITLE_PX
     assert all(chartbase.text_width(line, size) <= room or " " not in line for line in lines)
+
+
+@given(
+    st.lists(st.text(alphabet="abcdefghijWM/&=", min_size=1, max_size=30), min_size=1, max_size=12),
+    st.integers(min_value=1, max_value=40),
+)
+def test_words_fill_lines_that_fit_and_a_long_word_is_cut_inside(words, width):
+    """The one word filler every wrapper uses: each line fits (a word wider than a line cut between
+    characters), no character is lost, and no line could have taken the next line's first word."""
+    text = " ".join(words)
+
+    def fits(line: str) -> bool:
+        return len(line) <= width
+
+    lines = chartbase.fill(text, fits, lambda word: chartbase.cut_word(word, fits))
+    assert all(fits(line) for line in lines)
+    assert "".join(lines).replace(" ", "") == text.replace(" ", "")
+    for line, after in itertools.pairwise(lines):
+        assert not fits(f"{line} {after.split(' ')[0]}")
+    alone = chartbase.fill(text, fits)  # no splitter: a word wider than a line stands alone on it
+    assert all(fits(line) or " " not in line for line in alone) and " ".join(alone) == text
+    assert chartbase.cut_word("abcdefg", lambda piece: len(piece) <= 3) == ["abc", "def", "g"]
 
 
 def test_long_chart_titles_are_broken_for_phones(record):

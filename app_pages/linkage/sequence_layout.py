@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from chipsmag.chartbase import text_width
+from chipsmag.chartbase import cut_word, fill, text_width
 from chipsmag.filters import CATEGORY_LABELS
 from chipsmag.text import format_event_date
 
@@ -53,17 +53,11 @@ LINE_PX = 116  # a title line's room: the gutter on a 390 px phone, less a margi
 
 def wrap_title(title: str) -> list[str]:
     """Words on lines that fit LINE_PX; at most MAX_LINES, the last ending in '…' if cut."""
-    lines: list[str] = []
-    for word in title.split():
-        while text_width(word) > LINE_PX:  # a word longer than a line: break it
-            cut = max(i for i in range(1, len(word)) if text_width(word[:i]) <= LINE_PX)
-            lines.append(word[:cut])
-            word = word[cut:]
-        if lines and text_width(lines[-1] + " " + word) <= LINE_PX:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    lines = lines or [""]
+
+    def fits(line: str) -> bool:
+        return text_width(line) <= LINE_PX
+
+    lines = fill(" ".join(title.split()), fits, lambda word: cut_word(word, fits))
     if len(lines) > MAX_LINES:
         lines = lines[:MAX_LINES]
         while lines[-1] and text_width(lines[-1] + "…") > LINE_PX:

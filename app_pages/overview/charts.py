@@ -8,8 +8,10 @@ from chipsmag.chartbase import (
     EVENT_TOOLTIP,
     as_records,
     category_color,
+    cut_word,
     day_text,
     event_rows,
+    fill,
     text_width,
     vl_spec,
 )
@@ -47,19 +49,12 @@ def _chain_domain(dates: pd.Series) -> tuple[pd.Timestamp, pd.Timestamp]:
 def wrap(text: str, room: float) -> list[str]:
     """``text`` in lines no wider than ``room`` pixels (at FONT), broken at spaces; a word wider than
     the room is broken inside."""
-    lines: list[str] = []
-    for word in text.split():
-        while text_width(word, FONT) > room and len(word) > 1:
-            cut = 1
-            while text_width(word[: cut + 1], FONT) <= room:
-                cut += 1
-            lines.append(word[:cut])
-            word = word[cut:]
-        if lines and text_width(f"{lines[-1]} {word}", FONT) <= room:
-            lines[-1] += f" {word}"
-        else:
-            lines.append(word)
-    return lines
+
+    def fits(line: str) -> bool:
+        return text_width(line, FONT) <= room
+
+    words = text.split()
+    return fill(" ".join(words), fits, lambda word: cut_word(word, fits)) if words else []
 
 
 def chain_layout(chain: pd.DataFrame, plot_px: float) -> pd.DataFrame:
