@@ -79,3 +79,13 @@ def test_the_rerun_trace_counts_messages_and_commits_from_the_request():
         "commits_after_request": 3,
         "done": 120.0,
     }
+
+
+def test_the_rerun_trace_names_a_checkout_without_an_app(tmp_path, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        rerun.main([str(tmp_path)])
+    assert exit_.value.code == 2
+    assert f"{tmp_path}: no app.py there" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        rerun.main(["--runs", "0"])
+    assert "--runs must be at least 1" in capsys.readouterr().err
