@@ -19,6 +19,7 @@ from contextlib import ExitStack
 from pathlib import Path
 
 from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from bench.run import FILTER_PHASES, FRAMES, RERUN_FINISHED, ROOT, WATCH_RERUNS, pick
 from support.browser import BENCH_CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_ready
@@ -43,9 +44,13 @@ SINCE_CLICK = """() => {
 
 def summary(frames: list[list[float]], commits: list[float], done: float) -> dict[str, float]:
     """One change's figures from its websocket frames ([ms after the click, bytes], negative bytes:
-    sent), React's commits (ms after the click) and the page settled (ms after the click)."""
-    sent = next(t for t, size in frames if size < 0)
-    replies = [t for t, size in frames if size > 0 and t >= sent]
+    sent), React's commits (ms after the click) and the page settled (ms after the click). The rerun
+    request is the first frame sent; its messages are the frames received from then on (with one
+    message, the second reply is the first)."""
+    sent = next((t for t, size in frames if size < 0), None)
+    replies = [t for t, size in frames if size > 0 and sent is not None and t >= sent]
+    if sent is None or not replies:
+        raise ValueError("no rerun in these frames: a request sent and a reply after it are needed")
     return {
         "sent": sent,
         "messages": len(replies),
@@ -58,7 +63,19 @@ def summary(frames: list[list[float]], commits: list[float], done: float) -> dic
     }
 
 
-def trace_once(browser: Browser, url: str, key: str, option: str) -> tuple[dict, list, list]:
+def trace_once(browser: Browser, url: str, key: str, option: str, attempts: int = 3) -> tuple[dict, list, list]:
+    """One change's figures, its frames and its commits. A click that lands while the page re-renders
+    can miss the option: such a sample is taken again on a fresh page (as ``bench.run`` does)."""
+    for attempt in range(attempts):
+        try:
+            return _trace(browser, url, key, option)
+        except PlaywrightTimeoutError:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
+
+
+def _trace(browser: Browser, url: str, key: str, option: str) -> tuple[dict, list, list]:
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     try:
         page = context.new_page()
@@ -94,7 +111,12 @@ def main(argv: list[str] | None = None) -> int:
         targets = {}  # name -> (url, multiselect key, option)
         for checkout in args.checkouts:
             url = stack.enter_context(streamlit_server(cwd=checkout.resolve()))
-            targets[f"{checkout}/{args.page}"] = (f"{url}/{args.page}", "category", "Tariff")
+            name = f"{checkout}/{args.page}"
+            targets[name if name not in targets else f"{name} ({len(targets) + 1})"] = (
+                f"{url}/{args.page}",
+                "category",
+                "Tariff",
+            )
         reference = stack.enter_context(streamlit_server(script="bench/reference_app.py", cwd=ROOT))
         targets["reference"] = (reference, "series", "b")
         pw = stack.enter_context(sync_playwright())
@@ -116,7 +138,7 @@ def main(argv: list[str] | None = None) -> int:
     print("| | " + " | ".join(names) + " |\n| --- |" + " ---: |" * len(names))
     for figure in results[names[0]][0]:
         values = [statistics.median(r[figure] for r in results[name]) for name in names]
-        print(f"| {figure.replace('_', ' ')} | " + " | ".join(f"{v:.0f}" for v in values) + " |")
+        print(f"| {figure.replace('_', ' ')} | " + " | ".join(f"{v:g}" if v % 1 else f"{v:.0f}" for v in values) + " |")
     return 0
 
 

@@ -65,20 +65,26 @@ def test_the_reference_page_binds_its_multiselect_to_the_url_only_when_asked(bou
 
 
 def test_the_rerun_trace_counts_messages_and_commits_from_the_request():
-    """``bench.rerun`` reads a change's figures from its frames (negative bytes: sent) and commits."""
-    frames = [[30.0, -600], [41.0, 900], [60.0, 4], [61.0, 3000], [75.0, 2]]
-    commits = [5.0, 12.0, 29.0, 50.0, 70.0, 90.0]
-    figures = rerun.summary(frames, commits, done=120.0)
-    assert figures == {
-        "sent": 30.0,
-        "messages": 4,
-        "first_reply": 41.0,
-        "second_reply": 60.0,
-        "last_reply": 75.0,
-        "commits_before_request": 3,
-        "commits_after_request": 3,
-        "done": 120.0,
-    }
+    """``bench.rerun`` reads a change's figures from its frames (negative bytes: sent) and commits: the
+    request is the first frame sent, a message received before it is not the rerun's, and a commit
+    at the request's time counts after it."""
+    frames = [[12.0, 80], [30.0, -600], [41.0, 900], [45.0, -20], [60.0, 4], [61.0, 3000], [75.0, 2]]
+    commits = [5.0, 12.0, 29.0, 30.0, 50.0, 70.0, 90.0]
+    assert list(rerun.summary(frames, commits, done=120.0).items()) == [
+        ("sent", 30.0),
+        ("messages", 4),
+        ("first_reply", 41.0),
+        ("second_reply", 60.0),
+        ("last_reply", 75.0),
+        ("commits_before_request", 3),
+        ("commits_after_request", 4),
+        ("done", 120.0),
+    ]
+    one = rerun.summary([[30.0, -600], [41.0, 900]], [], done=50.0)
+    assert (one["messages"], one["second_reply"], one["last_reply"]) == (1, 41.0, 41.0)
+    for unanswered in ([[30.0, -600]], [[12.0, 80]], []):
+        with pytest.raises(ValueError, match="no rerun"):
+            rerun.summary(unanswered, [], done=50.0)
 
 
 def test_the_rerun_trace_names_a_checkout_without_an_app(tmp_path, capsys):
