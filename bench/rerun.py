@@ -35,6 +35,8 @@ window.__REACT_DEVTOOLS_GLOBAL_HOOK__ = {
 };
 """
 
+COUNTS = ("messages", "commits_before_request", "commits_after_request")  # the others are ms
+
 SINCE_CLICK = """() => {
   const click = window.__bench.click;
   return {frames: window.__frames.filter(f => f[0] >= click).map(f => [f[0] - click, f[1]]),
@@ -138,7 +140,8 @@ def main(argv: list[str] | None = None) -> int:
     print("| | " + " | ".join(names) + " |\n| --- |" + " ---: |" * len(names))
     for figure in results[names[0]][0]:
         values = [statistics.median(r[figure] for r in results[name]) for name in names]
-        print(f"| {figure.replace('_', ' ')} | " + " | ".join(f"{v:g}" if v % 1 else f"{v:.0f}" for v in values) + " |")
+        shown = (f"{v:g}" if figure in COUNTS else f"{v:.0f}" for v in values)  # a median count can end in .5
+        print(f"| {figure.replace('_', ' ')} | " + " | ".join(shown) + " |")
     return 0
 
 
