@@ -18,11 +18,10 @@ import statistics
 from contextlib import ExitStack
 from pathlib import Path
 
-from playwright.sync_api import Browser, sync_playwright
-from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from playwright.sync_api import Browser, Page, sync_playwright
 
-from bench.run import FILTER_PHASES, FRAMES, RERUN_FINISHED, ROOT, WATCH_RERUNS, pick
-from support.browser import BENCH_CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_ready
+from bench.run import FILTER_PHASES, ROOT, filter_change
+from support.browser import BENCH_CHROMIUM, CHROMIUM_ARGS, streamlit_server
 
 # React calls onCommitFiberRoot on the hook it finds at start-up after every commit of a root.
 COMMITS = """
@@ -65,36 +64,15 @@ def summary(frames: list[list[float]], commits: list[float], done: float) -> dic
     }
 
 
-def trace_once(browser: Browser, url: str, key: str, option: str, attempts: int = 3) -> tuple[dict, list, list]:
-    """One change's figures, its frames and its commits. A click that lands while the page re-renders
-    can miss the option: such a sample is taken again on a fresh page (as ``bench.run`` does)."""
-    for attempt in range(attempts):
-        try:
-            return _trace(browser, url, key, option)
-        except PlaywrightTimeoutError:
-            if attempt == attempts - 1:
-                raise
-    raise AssertionError("unreachable")
+def trace_once(browser: Browser, url: str, key: str, option: str) -> tuple[dict, list, list]:
+    """One change's figures, its frames and its commits (the change as ``bench.run`` makes it)."""
 
-
-def _trace(browser: Browser, url: str, key: str, option: str) -> tuple[dict, list, list]:
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    try:
-        page = context.new_page()
-        page.add_init_script(FRAMES)
-        page.add_init_script(COMMITS)
-        page.goto(url)
-        wait_ready(page)
-        page.wait_for_timeout(300)
-        page.evaluate(WATCH_RERUNS)
-        page.evaluate("window.__frames = []; window.__commits = []")
-        pick(page, key, option)
-        page.wait_for_function(RERUN_FINISHED, timeout=15_000, polling=10)
+    def read(page: Page) -> tuple[dict, list, list]:
         done = page.evaluate(FILTER_PHASES)["done"]
-        seen = page.evaluate(SINCE_CLICK)
-    finally:
-        context.close()
-    return summary(seen["frames"], seen["commits"], done), seen["frames"], seen["commits"]
+        seen = page.evaluate(SINCE_CLICK)  # frames and commits from the click on
+        return summary(seen["frames"], seen["commits"], done), seen["frames"], seen["commits"]
+
+    return filter_change(browser, url, key, option, read, init=(COMMITS,))
 
 
 def main(argv: list[str] | None = None) -> int:

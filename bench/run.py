@@ -188,17 +188,20 @@ def pick(page: Page, key: str, option: str) -> None:
     page.get_by_role("option", name=option, exact=True).click()
 
 
-def filter_once(browser: Browser, url: str, key: str, option: str, attempts: int = 3) -> tuple[float, dict]:
-    """(ms from the click on a multiselect option to the page settled after the rerun it starts,
-    and when, after the click, the browser sent the rerun request and got the first and the last
-    message of the rerun; see WATCH_RERUNS).
+def filter_change(
+    browser: Browser, url: str, key: str, option: str, read, init: tuple[str, ...] = (), attempts: int = 3
+):
+    """One filter change on a fresh page: load ``url`` (``FRAMES`` and ``init`` installed first), wait
+    until it is ready, pick ``option`` in multiselect ``key``, wait until the rerun has settled (see
+    WATCH_RERUNS) and return ``read(page)``.
 
     A click that lands while the page re-renders can miss the option; such a sample is taken
     again on a fresh page rather than counted."""
     for attempt in range(attempts):
         context = browser.new_context(viewport={"width": 1400, "height": 1000})
         page = context.new_page()
-        page.add_init_script(FRAMES)
+        for script in (FRAMES, *init):
+            page.add_init_script(script)
         try:
             page.goto(url)
             wait_ready(page)
@@ -207,14 +210,25 @@ def filter_once(browser: Browser, url: str, key: str, option: str, attempts: int
             page.evaluate("window.__frames = []")
             pick(page, key, option)
             page.wait_for_function(RERUN_FINISHED, timeout=15_000, polling=10)
-            phases = page.evaluate(FILTER_PHASES)
-            return phases["done"], phases
+            return read(page)
         except PlaywrightTimeoutError:
             if attempt == attempts - 1:
                 raise
         finally:
             context.close()
     raise AssertionError("unreachable")
+
+
+def filter_once(browser: Browser, url: str, key: str, option: str) -> tuple[float, dict]:
+    """(ms from the click on a multiselect option to the page settled after the rerun it starts,
+    and when, after the click, the browser sent the rerun request and got the first and the last
+    message of the rerun)."""
+
+    def read(page: Page) -> tuple[float, dict]:
+        phases = page.evaluate(FILTER_PHASES)
+        return phases["done"], phases
+
+    return filter_change(browser, url, key, option, read)
 
 
 def measure_filter(browser: Browser, url: str, key: str, option: str, runs: int) -> dict:
